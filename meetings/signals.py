@@ -1,0 +1,14 @@
+"""Deleting a participation, alone or in a cascade, changes its meeting's track."""
+
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+from .models import Meeting, Participation
+from .services import meeting_refresh_track
+
+
+@receiver(post_delete, sender=Participation, dispatch_uid="participation_deleted_refresh_track")
+def participation_deleted(sender, instance, origin=None, **kwargs):
+    if isinstance(origin, Meeting):  # the meeting itself is going
+        return
+    meeting_refresh_track(instance.meeting_id)

@@ -1,0 +1,1 @@
+"""Admin for people: see issue on data entry."""

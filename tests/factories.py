@@ -1,0 +1,72 @@
+"""Small factory functions: each makes one valid record, overrides win."""
+
+import itertools
+
+from meetings.models import City, Meeting, Participation, Quote, Source, Topic, Visibility
+from people.models import Organization, Person
+
+_counter = itertools.count(1)
+
+
+def _n():
+    return next(_counter)
+
+
+def make_city(**overrides):
+    n = _n()
+    fields = {"name": f"City {n}", "slug": f"city-{n}", "country": "DE"} | overrides
+    return City.objects.create(**fields)
+
+
+def make_topic(**overrides):
+    n = _n()
+    return Topic.objects.create(**({"name": f"Topic {n}", "slug": f"topic-{n}"} | overrides))
+
+
+def make_source(**overrides):
+    n = _n()
+    return Source.objects.create(**({"title": f"Source {n}", "publisher": "Publisher"} | overrides))
+
+
+def make_organization(**overrides):
+    n = _n()
+    fields = {"name": f"Organization {n}", "slug": f"organization-{n}", "country": "US"}
+    return Organization.objects.create(**(fields | overrides))
+
+
+def make_person(**overrides):
+    n = _n()
+    fields = {"full_name": f"Person {n}", "slug": f"person-{n}", "country": "US"} | overrides
+    return Person.objects.create(**fields)
+
+
+def make_meeting(**overrides):
+    n = _n()
+    fields = {
+        "title": f"Meeting {n}",
+        "slug": f"meeting-{n}",
+        "parties": ["KP", "US"],
+        "visibility": Visibility.PUBLIC,
+    } | overrides
+    return Meeting.objects.create(**fields)
+
+
+def make_participation(meeting, person=None, **overrides):
+    fields = {"side": "US", "capacity": Participation.Capacity.EXPERT} | overrides
+    if person is None and "person" not in overrides:
+        person = make_person()
+    return Participation.objects.create(meeting=meeting, person=person, **fields)
+
+
+def make_quote(person, **overrides):
+    return Quote.objects.create(person=person, **({"text": "Words."} | overrides))
+
+
+def make_berlin_meeting(**overrides):
+    """Serving North Korean officials meet former US officials and academics."""
+    meeting = make_meeting(**overrides)
+    make_participation(meeting, side="KP", capacity="official", role="head")
+    make_participation(meeting, side="US", capacity="former_official")
+    make_participation(meeting, side="US", capacity="expert")
+    meeting.refresh_from_db()
+    return meeting
