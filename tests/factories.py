@@ -51,9 +51,13 @@ def make_meeting(**overrides):
     return Meeting.objects.create(**fields)
 
 
-def make_participation(meeting, person=None, **overrides):
+NEW = object()
+
+
+def make_participation(meeting, person=NEW, **overrides):
+    """A participation of a new person unless one is given (None: an unnamed participant)."""
     fields = {"side": "US", "capacity": Participation.Capacity.EXPERT} | overrides
-    if person is None and "person" not in overrides:
+    if person is NEW:
         person = make_person()
     return Participation.objects.create(meeting=meeting, person=person, **fields)
 

@@ -1,0 +1,114 @@
+"""The confidentiality rule, level by level, in the public querysets."""
+
+import pytest
+
+from meetings.models import City, Meeting, Participation, Quote, Source, Topic, Visibility
+from people.models import Person
+from tests.factories import (
+    make_city,
+    make_meeting,
+    make_participation,
+    make_person,
+    make_quote,
+    make_source,
+    make_topic,
+)
+
+pytestmark = pytest.mark.django_db
+
+CONFIDENTIAL, WITHHELD, PUBLIC = (
+    Visibility.CONFIDENTIAL,
+    Visibility.PARTICIPANTS_WITHHELD,
+    Visibility.PUBLIC,
+)
+
+
+def test_public_meetings_exclude_confidential_only():
+    meetings = {v: make_meeting(visibility=v) for v in (CONFIDENTIAL, WITHHELD, PUBLIC)}
+    assert set(Meeting.objects.public()) == {meetings[WITHHELD], meetings[PUBLIC]}
+    assert Meeting.objects.count() == 3  # the default manager filters nothing
+
+
+def test_public_participations_only_from_public_meetings():
+    shown = make_participation(make_meeting(visibility=PUBLIC))
+    anonymised = make_participation(make_meeting(visibility=PUBLIC), anonymised=True)
+    make_participation(make_meeting(visibility=WITHHELD))
+    make_participation(make_meeting(visibility=CONFIDENTIAL))
+    assert set(Participation.objects.public()) == {shown, anonymised}
+    assert set(Participation.objects.publicly_named()) == {shown}
+
+
+def test_unnamed_participation_is_public_but_not_named():
+    unnamed = make_participation(make_meeting(visibility=PUBLIC), person=None)
+    assert list(Participation.objects.public()) == [unnamed]
+    assert list(Participation.objects.publicly_named()) == []
+
+
+def test_public_label_shows_capacity_and_side_only():
+    person = make_person(full_name="Secret Name")
+    participation = make_participation(
+        make_meeting(), person, side="US", capacity="former_official", anonymised=True
+    )
+    assert participation.public_label == "a former official, United States"
+    assert participation.is_named is False
+    expert = make_participation(make_meeting(), side="KP", capacity="expert")
+    assert expert.public_label == "an expert, North Korea"
+
+
+def test_public_people_need_a_named_participation_in_a_public_meeting():
+    named = make_person()
+    make_participation(make_meeting(visibility=PUBLIC), named)
+    anonymised = make_person()
+    make_participation(make_meeting(visibility=PUBLIC), anonymised, anonymised=True)
+    withheld = make_person()
+    make_participation(make_meeting(visibility=WITHHELD), withheld)
+    confidential = make_person()
+    make_participation(make_meeting(visibility=CONFIDENTIAL), confidential)
+    make_person()  # no participation at all
+    assert list(Person.objects.public()) == [named]
+
+
+def test_person_stays_public_while_one_public_participation_remains():
+    person = make_person()
+    make_participation(make_meeting(visibility=PUBLIC), person)
+    make_participation(make_meeting(visibility=CONFIDENTIAL), person)
+    make_participation(make_meeting(visibility=PUBLIC), person, anonymised=True)
+    assert list(Person.objects.public()) == [person]
+
+
+def test_public_quotes():
+    person = make_person()
+    public_meeting = make_meeting(visibility=PUBLIC)
+    make_participation(public_meeting, person)
+    free = make_quote(person, text="no meeting")
+    at_meeting = make_quote(person, meeting=public_meeting, text="at the meeting")
+    make_quote(person, meeting=make_meeting(visibility=CONFIDENTIAL), text="confidential")
+    withheld = make_meeting(visibility=WITHHELD)
+    make_participation(withheld, person)
+    make_quote(person, meeting=withheld, text="withheld")
+    hidden = make_person()
+    make_quote(hidden, text="not public person")
+    anonymised_meeting = make_meeting(visibility=PUBLIC)
+    make_participation(anonymised_meeting, person, anonymised=True)
+    make_quote(person, meeting=anonymised_meeting, text="would unmask")
+    assert set(Quote.objects.public()) == {free, at_meeting}
+
+
+def test_cities_topics_and_sources_are_public_through_public_meetings():
+    seen_city, hidden_city = make_city(), make_city()
+    seen_topic, hidden_topic = make_topic(), make_topic()
+    seen_source, hidden_source = make_source(), make_source()
+    shown = make_meeting(city=seen_city, visibility=WITHHELD)
+    shown.topics.add(seen_topic)
+    shown.sources.add(seen_source)
+    hidden = make_meeting(city=hidden_city, visibility=CONFIDENTIAL)
+    hidden.topics.add(hidden_topic)
+    hidden.sources.add(hidden_source)
+    assert list(City.objects.public()) == [seen_city]
+    assert list(Topic.objects.public()) == [seen_topic]
+    assert list(Source.objects.public()) == [seen_source]
+
+
+def test_meeting_shows_participants_only_when_public():
+    assert make_meeting(visibility=PUBLIC).shows_participants is True
+    assert make_meeting(visibility=WITHHELD).shows_participants is False

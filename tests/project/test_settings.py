@@ -1,0 +1,77 @@
+"""Settings read from the environment, failing closed."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRINT_SETTINGS = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], "
+    "s.ALLOWED_HOSTS, s.DATABASES['default']['CONN_HEALTH_CHECKS'])"
+)
+
+
+def run_settings(**env):
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    base.pop("DATABASE_URL", None)
+    base["DJANGO_SETTINGS_MODULE"] = "backchannel.settings"
+    return subprocess.run(
+        [sys.executable, "-c", PRINT_SETTINGS],
+        cwd=ROOT,
+        env=base | env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_missing_secret_key_with_debug_off_stops_start_up():
+    result = run_settings()
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["true", "yes", "0", "on", ""])
+def test_debug_is_on_only_for_exactly_1(value):
+    result = run_settings(DJANGO_DEBUG=value, DJANGO_SECRET_KEY="x" * 50)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("False ")
+
+
+def test_debug_on_allows_development_secret_and_local_hosts():
+    result = run_settings(DJANGO_DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("True django.db.backends.sqlite3")
+    assert "'127.0.0.1'" in result.stdout
+
+
+def test_no_database_url_means_sqlite_file_in_project_folder():
+    result = run_settings(DJANGO_DEBUG="1")
+    assert f" {ROOT / 'db.sqlite3'} " in result.stdout
+
+
+def test_database_url_selects_postgresql_with_health_checks():
+    result = run_settings(
+        DJANGO_SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://someone@db.example:5432/records",
+        DJANGO_ALLOWED_HOSTS="records.example, www.records.example",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False",
+        "django.db.backends.postgresql",
+        "records",
+        "['records.example',",
+        "'www.records.example']",
+        "True",
+    ]
+
+
+def test_malformed_boolean_variable_is_refused():
+    result = run_settings(DJANGO_SECRET_KEY="x" * 50, DJANGO_SECURE_SSL_REDIRECT="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_SECURE_SSL_REDIRECT must be 1 or 0" in result.stderr
