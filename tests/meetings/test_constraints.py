@@ -33,7 +33,7 @@ def test_database_refuses_unknown_track_values():
         make_meeting(track_override="3")
     meeting = make_meeting()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Meeting.objects.filter(pk=meeting.pk).update(track="1.25")
+        Meeting.objects.filter(pk=meeting.pk).update(track="3")
 
 
 def test_database_refuses_unknown_visibility():
