@@ -30,7 +30,11 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        # Views that answer 503 themselves (the health check) say when to retry, too.
+        if response.status_code == 503 and not response.has_header("Retry-After"):
+            response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER)
+        return response
 
     def process_exception(self, request, exception):
         if isinstance(exception, UNAVAILABLE_ERRORS):
