@@ -172,7 +172,6 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [csp_constants.SELF],
         "script-src": [csp_constants.SELF],
         "style-src": [csp_constants.SELF],
-        "img-src": [csp_constants.SELF, "data:"],
         "object-src": [csp_constants.NONE],
         "base-uri": [csp_constants.NONE],
         "form-action": [csp_constants.SELF],

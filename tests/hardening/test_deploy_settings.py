@@ -17,7 +17,7 @@ def run_django(*args, **env):
     """Run manage.py in a fresh process with production settings plus `env`."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     base |= {"DJANGO_SECRET_KEY": secrets.token_urlsafe(64), "DJANGO_ALLOWED_HOSTS": "example.org"}
-    return subprocess.run(  # noqa: S603 (fixed arguments, our own manage.py)
+    return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=PROJECT,
         env=base | env,

@@ -13,7 +13,6 @@ EXPECTED_CSP = {
     "default-src": "'self'",
     "script-src": "'self'",
     "style-src": "'self'",
-    "img-src": "'self' data:",
     "object-src": "'none'",
     "base-uri": "'none'",
     "form-action": "'self'",
