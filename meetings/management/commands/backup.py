@@ -1,6 +1,6 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from backchannel.backup import EXCLUDED, SUFFIXES
 
@@ -14,11 +14,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The file to write, e.g. backchannel-2026-11-27.xml.gz")
+        parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="The database to read.")
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, database, **options):
         if not file.endswith(SUFFIXES):
             raise CommandError(f"The backup file name must end with one of {', '.join(SUFFIXES)}.")
-        with transaction.atomic():
+        connection = connections[database]
+        with transaction.atomic(using=database):
             if connection.vendor == "postgresql":
                 # One snapshot of every table, even while staff keep editing.
                 with connection.cursor() as cursor:
@@ -29,6 +31,7 @@ class Command(BaseCommand):
                 natural_foreign=True,
                 natural_primary=True,
                 exclude=EXCLUDED,
+                database=database,
                 output=file,
                 verbosity=0,
             )
