@@ -193,7 +193,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # lockouts are still logged; no banner on every command
 AXES_CLIENT_IP_CALLABLE = "backchannel.security.client_ip"
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none).
-PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+_proxy_count = os.environ.get("DJANGO_PROXY_COUNT", "0").strip()
+if not _proxy_count.isdigit():
+    raise ImproperlyConfigured(f"DJANGO_PROXY_COUNT must be 0 or more, not {_proxy_count!r}.")
+PROXY_COUNT = int(_proxy_count)
 
 # Backchannel
 MEETINGS_PAGE_SIZE = 25

@@ -80,6 +80,13 @@ def test_admin_path_cannot_be_empty():
     assert "DJANGO_ADMIN_PATH cannot be empty" in result.stderr
 
 
+@pytest.mark.parametrize("value", ["-1", "one", "1.5"])
+def test_proxy_count_must_be_a_whole_number(value):
+    result = run_django("check", DJANGO_PROXY_COUNT=value)
+
+    assert "DJANGO_PROXY_COUNT must be 0 or more" in result.stderr
+
+
 def test_admin_is_at_admin_by_default():
     assert reverse("admin:index") == "/admin/"
 
