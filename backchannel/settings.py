@@ -1,9 +1,11 @@
 """Backchannel settings: every deployment-specific value comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -149,11 +151,57 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Staff sessions end after a working day, or when the browser closes.
+SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# While the database is away, requests get 503 + Retry-After rather than 500.
+MIDDLEWARE += ["backchannel.middleware.DatabaseUnavailableMiddleware"]
 
 # django-countries
 COUNTRIES_FIRST = ["KP", "KR", "US", "CN", "JP", "RU"]
 COUNTRIES_FIRST_REPEAT = True
 COUNTRIES_OVERRIDE = {"US": "United States"}
 
+# django-csp: no inline scripts or styles anywhere; every asset is served from our origin.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE += ["csp.middleware.CSPMiddleware"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.SELF],
+        "script-src": [csp_constants.SELF],
+        "style-src": [csp_constants.SELF],
+        "object-src": [csp_constants.NONE],
+        "base-uri": [csp_constants.NONE],
+        "form-action": [csp_constants.SELF],
+        "frame-ancestors": [csp_constants.NONE],
+    },
+}
+
+# django-axes: repeated failed logins lock that username from that address for a while.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes requires
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # lockouts are still logged; no banner on every command
+AXES_CLIENT_IP_CALLABLE = "backchannel.security.client_ip"
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: none).
+_proxy_count = os.environ.get("DJANGO_PROXY_COUNT", "0").strip()
+if not _proxy_count.isdigit():
+    raise ImproperlyConfigured(f"DJANGO_PROXY_COUNT must be 0 or more, not {_proxy_count!r}.")
+PROXY_COUNT = int(_proxy_count)
+
 # Backchannel
 MEETINGS_PAGE_SIZE = 25
+DATABASE_RETRY_AFTER = 30  # seconds a client should wait while the database is unavailable
+# The admin's URL prefix: "admin/" by default, or a less guessable path.
+ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
+if ADMIN_PATH == "/":
+    raise ImproperlyConfigured("DJANGO_ADMIN_PATH cannot be empty: the admin needs its own path.")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -8,5 +9,7 @@ urlpatterns = [
     path("healthz", meeting_views.healthz, name="healthz"),
     path("meetings/", include("meetings.urls")),
     path("people/", include("people.urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
 ]
+
+handler500 = "backchannel.views.server_error"

@@ -1,0 +1,26 @@
+"""What a backup holds: every model of every installed app, except derived or transient data."""
+
+from django.apps import apps
+
+# Rebuilt by `migrate` (content types, permissions) or worthless after a restore
+# (sessions, login-failure counters). Rows that point at content types or
+# permissions are dumped with natural keys, so they survive new ids.
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
+
+
+def is_backed_up(model):
+    meta = model._meta
+    return meta.app_label not in EXCLUDED and meta.label_lower not in EXCLUDED
+
+
+def backed_up_models():
+    """Concrete models whose rows a backup holds, many-to-many tables included."""
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if is_backed_up(model) and not model._meta.proxy and model._meta.managed
+    ]
+
+
+# XML, because dumpdata's JSON keeps only the milliseconds of a timestamp.
+SUFFIXES = (".xml", ".xml.gz", ".xml.bz2", ".xml.xz")
