@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_filters",
     "people",
     "meetings",
+    "simple_history",
+    "import_export",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "backchannel.urls"
@@ -154,6 +157,12 @@ X_FRAME_OPTIONS = "DENY"
 COUNTRIES_FIRST = ["KP", "KR", "US", "CN", "JP", "RU"]
 COUNTRIES_FIRST_REPEAT = True
 COUNTRIES_OVERRIDE = {"US": "United States"}
+
+# django-import-export: an import with any failing row writes nothing.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Strips a leading "=" only; backchannel.admin_tools.FormulaSafeResource covers + - @ too.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # Backchannel
 MEETINGS_PAGE_SIZE = 25
