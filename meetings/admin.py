@@ -1,7 +1,7 @@
 """Admin for meetings: data entry with the track rule, confidentiality and history."""
 
 from django.contrib import admin, messages
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -36,6 +36,12 @@ def participant_count():
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+def host_countries():
+    """Countries of the cities meetings use, without scanning the meetings table."""
+    in_use = City.objects.filter(Exists(Meeting.objects.filter(city=OuterRef("pk"))))
+    return in_use.order_by().values_list("country", flat=True).distinct()
+
+
 class ParticipationInline(admin.TabularInline):
     model = Participation
     form = ParticipationForm
@@ -68,7 +74,7 @@ class MeetingAdmin(ImportExportMixin, SimpleHistoryAdmin):
         "visibility",
         "status",
         ("city", InUseRelatedFilter),
-        country_in_use_filter("city__country", "host country"),
+        country_in_use_filter("city__country", "host country", used_codes=host_countries),
         ("series", InUseRelatedFilter),
     ]
     list_select_related = ["city"]
