@@ -77,14 +77,14 @@ def test_meeting_filters_offer_only_cities_and_countries_in_use(client, superuse
     berlin = f.make_city(name="Berlin", country="DE")
     f.make_city(name="Oslo", country="NO")  # no meeting here
     stockholm = f.make_city(name="Stockholm", country="SE")
-    f.make_meeting(city=berlin)
+    f.make_meeting(city=berlin, series=f.make_series(name="Used series"))
     f.make_meeting(city=stockholm)
     f.make_series(name="Unused series")
     client.force_login(superuser)
     response = client.get(reverse("admin:meetings_meeting_changelist"))
     assert _filter_choices(response, "city") == ["All", "Berlin, Germany", "Stockholm, Sweden", "-"]
     assert _filter_choices(response, "host country") == ["All", "Germany", "Sweden"]
-    assert _filter_choices(response, "dialogue series") == ["All", "-"]
+    assert _filter_choices(response, "dialogue series") == ["All", "Used series", "-"]
 
 
 def test_person_country_filter_offers_only_countries_in_use(client, superuser):
