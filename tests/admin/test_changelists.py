@@ -84,7 +84,7 @@ def test_meeting_filters_offer_only_cities_and_countries_in_use(client, superuse
     response = client.get(reverse("admin:meetings_meeting_changelist"))
     assert _filter_choices(response, "city") == ["All", "Berlin, Germany", "Stockholm, Sweden", "-"]
     assert _filter_choices(response, "host country") == ["All", "Germany", "Sweden"]
-    assert _filter_choices(response, "dialogue series") == ["All", "Used series", "-"]
+    assert _filter_choices(response, "series") == ["All", "Used series", "-"]
 
 
 def test_person_country_filter_offers_only_countries_in_use(client, superuser):
