@@ -1,6 +1,7 @@
 """Admin for meetings: data entry with the track rule, confidentiality and history."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from import_export.admin import ImportExportMixin
@@ -139,6 +140,15 @@ class MeetingAdmin(ImportExportMixin, SimpleHistoryAdmin):
                 f"{meeting_track_summary(meeting)}. Clear the override or check the "
                 "participants' capacities.",
             )
+
+    def revert_disabled(self, request, obj=None):
+        # A revert would bypass the visibility and concurrency rules of the form.
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("Old versions of a meeting can be viewed, not restored.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_import_data_kwargs(self, **kwargs):
         return super().get_import_data_kwargs(**kwargs) | {"rollback_on_validation_errors": True}

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
@@ -5,7 +7,7 @@ from django.core.management import call_command
 
 @pytest.fixture
 def roles(db):
-    call_command("setup_roles", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("setup_roles", stdout=io.StringIO())
 
 
 def _staff(username, group=None):
