@@ -161,6 +161,9 @@ COUNTRIES_OVERRIDE = {"US": "United States"}
 # django-import-export: an import with any failing row writes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Without these any staff user, viewers included, could import.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Strips a leading "=" only; backchannel.admin_tools.FormulaSafeResource covers + - @ too.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from backchannel.admin_tools import (
@@ -59,6 +60,7 @@ class ParticipationInline(admin.TabularInline):
 class MeetingAdmin(ImportExportMixin, SimpleHistoryAdmin):
     form = MeetingForm
     resource_classes = [MeetingResource]
+    formats = [base_formats.CSV]
     inlines = [ParticipationInline]
     list_display = [
         "date",
@@ -149,6 +151,10 @@ class MeetingAdmin(ImportExportMixin, SimpleHistoryAdmin):
         if request.method == "POST":
             raise PermissionDenied("Old versions of a meeting can be viewed, not restored.")
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_export_queryset(self, request):
+        queryset = super().get_export_queryset(request)
+        return queryset.select_related("city", "series").prefetch_related("topics")
 
     def get_import_data_kwargs(self, **kwargs):
         return super().get_import_data_kwargs(**kwargs) | {"rollback_on_validation_errors": True}

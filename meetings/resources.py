@@ -25,17 +25,28 @@ class CountriesWidget(widgets.Widget):
         return ",".join(str(country) for country in value or [])
 
 
+class SlugWidget(widgets.ForeignKeyWidget):
+    """A related record by slug; an unknown slug is an error in that cell."""
+
+    def __init__(self, model):
+        super().__init__(model, "slug")
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(f"No {self.model._meta.verbose_name} with slug “{value}”.") from None
+
+
 class MeetingResource(FormulaSafeResource):
     """Meetings by slug; the track is derived on save, never imported."""
 
     series = fields.Field(
         attribute="series",
         column_name="series",
-        widget=widgets.ForeignKeyWidget(DialogueSeries, "slug"),
+        widget=SlugWidget(DialogueSeries),
     )
-    city = fields.Field(
-        attribute="city", column_name="city", widget=widgets.ForeignKeyWidget(City, "slug")
-    )
+    city = fields.Field(attribute="city", column_name="city", widget=SlugWidget(City))
     parties = fields.Field(attribute="parties", column_name="parties", widget=CountriesWidget())
     topics = fields.Field(
         attribute="topics",

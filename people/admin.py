@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from backchannel.admin_tools import InUseRelatedFilter, country_in_use_filter
@@ -43,6 +44,7 @@ class AffiliationInline(admin.TabularInline):
 @admin.register(Person)
 class PersonAdmin(ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [PersonResource]
+    formats = [base_formats.CSV]
     inlines = [AffiliationInline]
     list_display = ["full_name", "sort_name", "country", "meeting_count"]
     list_filter = [country_in_use_filter("country", "country")]
@@ -64,6 +66,9 @@ class PersonAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(meeting_total=_count_of("participations"))
+
+    def get_import_data_kwargs(self, **kwargs):
+        return super().get_import_data_kwargs(**kwargs) | {"rollback_on_validation_errors": True}
 
     @admin.display(description="meetings", ordering="meeting_total")
     def meeting_count(self, person):
