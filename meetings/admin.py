@@ -2,8 +2,9 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.text import smart_split, unescape_string_literal
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
@@ -13,6 +14,7 @@ from backchannel.admin_tools import (
     InUseRelatedFilter,
     country_in_use_filter,
 )
+from people.models import Person
 
 from .forms import MeetingForm, ParticipationForm, ParticipationFormSet
 from .models import City, DialogueSeries, Meeting, Participation, Quote, Source, Topic
@@ -36,6 +38,17 @@ def participant_count():
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def search_terms(search_term):
+    """Words of a search, "quoted phrases" kept whole, as the admin splits them."""
+    terms = []
+    for bit in smart_split(search_term):
+        if bit[:1] in {'"', "'"} and bit[-1:] == bit[:1]:
+            bit = unescape_string_literal(bit)
+        if bit.strip():
+            terms.append(bit)
+    return terms
 
 
 def host_countries():
@@ -107,6 +120,26 @@ class MeetingAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(participant_count=participant_count())
+
+    def get_search_results(self, request, queryset, search_term):
+        """Each word must match the title, venue, city or a participant's names.
+
+        Participants are matched through ``pk IN (meetings of matching people)``
+        instead of the default join over every participation, which is far
+        slower on a large table and needs de-duplication afterwards.
+        """
+        for term in search_terms(search_term):
+            people = Person.objects.filter(
+                Q(full_name__icontains=term) | Q(other_names__icontains=term)
+            )
+            attended = Participation.objects.filter(person__in=people).values("meeting_id")
+            queryset = queryset.filter(
+                Q(title__icontains=term)
+                | Q(venue__icontains=term)
+                | Q(city__name__icontains=term)
+                | Q(pk__in=attended)
+            )
+        return queryset, False
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -119,7 +119,16 @@ def test_meeting_list_shows_date_at_precision_and_participant_count(client, supe
 
 
 @pytest.mark.parametrize(
-    "query", ["Choe Son Hui", "Choe Sonhui", "Sunset hotel", "Pyongyang", "Stockholm round"]
+    "query",
+    [
+        "Choe Son Hui",
+        "Choe Sonhui",
+        '"Son Hui"',
+        "Sunset hotel",
+        "Pyongyang",
+        "Stockholm round",
+        "hui stockholm",
+    ],
 )
 def test_meeting_search_covers_names_other_names_venue_and_city(client, superuser, query):
     person = f.make_person(full_name="Choe Son Hui", other_names="Choe Sonhui")
