@@ -79,6 +79,9 @@ class MeetingResource(FormulaSafeResource):
         clean_model_instances = True
         skip_unchanged = False
 
+    def get_user_visible_fields(self):
+        return [field for field in super().get_user_visible_fields() if not field.readonly]
+
     def import_instance(self, instance, row, **kwargs):
         before = instance.visibility if instance.pk else Visibility.CONFIDENTIAL
         errors = {}

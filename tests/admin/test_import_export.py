@@ -181,3 +181,11 @@ def test_admin_export_of_meetings_is_escaped(client, viewer):
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert rows == [{"slug": "m", "title": "'=1+1", "track": "1.5"}]
+
+
+def test_import_page_does_not_offer_the_derived_track(client, editor):
+    client.force_login(editor)
+    page = client.get(reverse("admin:meetings_meeting_import"))
+    [(_, columns)] = page.context["fields_list"]
+    assert "track" not in columns
+    assert "track_override" in columns
