@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from meetings.forms import STALE_MESSAGE
-from tests.admin.conftest import meeting_form_data
+from tests.admin.helpers import meeting_form_data
 from tests.factories import make_meeting
 
 

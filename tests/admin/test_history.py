@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from tests.admin.conftest import meeting_form_data
+from tests.admin.helpers import meeting_form_data
 from tests.factories import make_meeting, make_person
 
 

@@ -3,7 +3,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from meetings.models import Meeting, Participation
-from tests.admin.conftest import meeting_form_data
+from tests.admin.helpers import meeting_form_data
 from tests.factories import make_berlin_meeting, make_city, make_meeting, make_person
 
 ADD_URL = reverse("admin:meetings_meeting_add")

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from meetings.management.commands.setup_roles import role_permissions
 from meetings.models import Meeting, Participation
-from tests.admin.conftest import meeting_form_data
+from tests.admin.helpers import meeting_form_data
 from tests.factories import make_meeting, make_participation, make_person
 
 
@@ -152,3 +152,19 @@ def test_staff_without_a_group_sees_nothing(client, django_user_model, confident
     user = django_user_model.objects.create_user("nobody", password="pw", is_staff=True)
     client.force_login(user)
     assert client.get(reverse("admin:meetings_meeting_changelist")).status_code == 403
+
+
+MATRIX = {
+    # (view, add, change, delete, publish) on meetings
+    "viewer": (True, False, False, False, False),
+    "editor": (True, True, True, False, False),
+    "publisher": (True, True, True, True, True),
+}
+
+
+@pytest.mark.parametrize("role", sorted(MATRIX))
+def test_role_can_do_exactly_what_it_should(request, role):
+    user = request.getfixturevalue(role)
+    actions = ("view", "add", "change", "delete", "publish")
+    found = tuple(user.has_perm(f"meetings.{action}_meeting") for action in actions)
+    assert found == MATRIX[role]
