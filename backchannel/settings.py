@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django_filters",
     "people",
     "meetings",
+    "simple_history",
+    "import_export",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "backchannel.urls"
@@ -197,6 +200,15 @@ _proxy_count = os.environ.get("DJANGO_PROXY_COUNT", "0").strip()
 if not _proxy_count.isdigit():
     raise ImproperlyConfigured(f"DJANGO_PROXY_COUNT must be 0 or more, not {_proxy_count!r}.")
 PROXY_COUNT = int(_proxy_count)
+
+# django-import-export: an import with any failing row writes nothing.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Without these any staff user, viewers included, could import.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Strips a leading "=" only; backchannel.admin_tools.FormulaSafeResource covers + - @ too.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # Backchannel
 MEETINGS_PAGE_SIZE = 25

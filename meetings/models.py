@@ -4,6 +4,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django_countries import countries
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from . import dates
 from .track import TRACK_1, TRACK_1_5, TRACK_2
@@ -245,6 +246,7 @@ class Meeting(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = [F("start_date").desc(nulls_last=True), "-pk"]
@@ -363,6 +365,7 @@ class Participation(models.Model):
     )
 
     objects = ParticipationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "side", "role", "pk"]

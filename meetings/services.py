@@ -27,3 +27,27 @@ def meeting_refresh_track(meeting_id):
         return
     result = compute_track(meeting.parties, _participation_rows(meeting_id), meeting.track_override)
     Meeting.objects.filter(pk=meeting_id).update(track=result.track, side_tracks=result.sides)
+
+
+def meeting_override_conflict(meeting):
+    """The track the participants imply when it contradicts the stated override, else None.
+
+    The override counts only while some side is undetermined; once every side is
+    determined, a different override is a contradiction staff should resolve.
+    """
+    if not meeting.track_override:
+        return None
+    rule = compute_track(meeting.parties, _participation_rows(meeting.pk))
+    if not rule.sides or None in rule.sides.values():
+        return None
+    return rule.track if rule.track != meeting.track_override else None
+
+
+def meeting_track_summary(meeting):
+    """'1.5 — Track 1 for North Korea, Track 2 for United States'."""
+    overall = meeting.track or "undetermined"
+    views = ", ".join(
+        f"Track {track} for {name}" if track else f"undetermined for {name}"
+        for name, track in meeting.side_views
+    )
+    return f"{overall} — {views}" if views else overall

@@ -1,1 +1,153 @@
-"""Admin for people: see issue on data entry."""
+"""Admin for people: data entry, their meetings, and merging duplicates."""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
+from simple_history.admin import SimpleHistoryAdmin
+
+from backchannel.admin_tools import InUseRelatedFilter, country_in_use_filter
+
+from .models import Affiliation, Organization, Person
+from .resources import PersonResource
+from .services import person_merge
+
+
+def _count_of(relation):
+    """How many rows of a reverse relation point at each person, as a subquery."""
+    related = Person._meta.get_field(relation).related_model
+    counted = (
+        related.objects.filter(person=OuterRef("pk"))
+        .order_by()
+        .values("person")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+class AffiliationInline(admin.TabularInline):
+    model = Affiliation
+    fields = ["organization", "role", "start_date", "end_date"]
+    autocomplete_fields = ["organization"]
+    extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization")
+
+
+@admin.register(Person)
+class PersonAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [PersonResource]
+    formats = [base_formats.CSV]
+    inlines = [AffiliationInline]
+    list_display = ["full_name", "sort_name", "country", "meeting_count"]
+    list_filter = [country_in_use_filter("country", "country")]
+    search_fields = ["full_name", "sort_name", "other_names", "slug"]
+    ordering = ["sort_name", "full_name"]
+    prepopulated_fields = {"slug": ["full_name"]}
+    readonly_fields = ["meetings"]
+    actions = ["merge_people"]
+    fields = [
+        "full_name",
+        "slug",
+        "sort_name",
+        "other_names",
+        "country",
+        "bio",
+        "internal_notes",
+        "meetings",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(meeting_total=_count_of("participations"))
+
+    def get_import_data_kwargs(self, **kwargs):
+        return super().get_import_data_kwargs(**kwargs) | {"rollback_on_validation_errors": True}
+
+    @admin.display(description="meetings", ordering="meeting_total")
+    def meeting_count(self, person):
+        return person.meeting_total
+
+    @admin.display(description="meetings taken part in")
+    def meetings(self, person):
+        if person.pk is None:
+            return "None yet."
+        rows = person.participations.select_related("meeting").order_by("-meeting__start_date")
+        links = [
+            (
+                reverse("admin:meetings_meeting_change", args=[row.meeting_id]),
+                row.meeting.title,
+                row.meeting.date_display,
+                row.get_capacity_display(),
+            )
+            for row in rows
+        ]
+        if not links:
+            return "None yet."
+        items = format_html_join("", '<li><a href="{}">{}</a> ({}, {})</li>', links)
+        return format_html("<ul>{}</ul>", items)
+
+    @admin.action(description="Merge the two selected people", permissions=["change"])
+    def merge_people(self, request, queryset):
+        people = list(queryset.order_by("pk")[:3])
+        if len(people) != 2:
+            self.message_user(request, "Select exactly two people to merge.", messages.ERROR)
+            return None
+        kept_pk = request.POST.get("kept")
+        if request.POST.get("confirm") == "yes" and kept_pk in {str(p.pk) for p in people}:
+            kept, merged = sorted(people, key=lambda p: str(p.pk) != kept_pk)
+            self._merge(request, kept, merged)
+            return None
+        return self._merge_confirmation(request, people)
+
+    def _merge(self, request, kept, merged):
+        result = person_merge(kept, merged)
+        self.message_user(
+            request,
+            f"Merged {result.merged_name} into {kept}: {result.moved_participations} "
+            f"participation(s), {result.moved_quotes} quote(s) and "
+            f"{result.moved_affiliations} affiliation(s) moved.",
+            messages.SUCCESS,
+        )
+        for meeting in result.dropped_meetings:
+            self.message_user(
+                request,
+                f"Both took part in “{meeting}”: {kept}'s participation was kept and "
+                f"{result.merged_name}'s deleted.",
+                messages.WARNING,
+            )
+
+    def _merge_confirmation(self, request, people):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge two people",
+            "opts": self.model._meta,
+            "people": people,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/people/person/merge_confirmation.html", context)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country"]
+    list_filter = ["kind", country_in_use_filter("country", "country")]
+    search_fields = ["name", "slug"]
+    ordering = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Affiliation)
+class AffiliationAdmin(admin.ModelAdmin):
+    list_display = ["person", "organization", "role", "start_date", "end_date"]
+    list_filter = [("organization", InUseRelatedFilter)]
+    list_select_related = ["person", "organization"]
+    search_fields = ["person__full_name", "organization__name", "role"]
+    ordering = ["person__sort_name", "-start_date"]
+    autocomplete_fields = ["person", "organization"]

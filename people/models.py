@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 
 class Organization(models.Model):
@@ -58,6 +59,7 @@ class Person(models.Model):
     internal_notes = models.TextField(blank=True, help_text="Staff only. Never shown publicly.")
 
     objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["sort_name", "full_name"]

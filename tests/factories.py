@@ -74,3 +74,20 @@ def make_berlin_meeting(**overrides):
     make_participation(meeting, side="US", capacity="expert")
     meeting.refresh_from_db()
     return meeting
+
+
+def make_series(**overrides):
+    from meetings.models import DialogueSeries
+
+    n = _n()
+    return DialogueSeries.objects.create(
+        **({"name": f"Series {n}", "slug": f"series-{n}"} | overrides)
+    )
+
+
+def make_affiliation(person, **overrides):
+    from people.models import Affiliation
+
+    if "organization" not in overrides:
+        overrides["organization"] = make_organization()
+    return Affiliation.objects.create(person=person, **({"role": "Director"} | overrides))

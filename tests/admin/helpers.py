@@ -1,0 +1,53 @@
+"""Building admin form POST data in tests."""
+
+
+def meeting_form_data(meeting=None, participations=(), **overrides):
+    """POST data for the meeting add or change form, with its participation inline.
+
+    ``participations`` are dicts of inline fields; an ``id`` key marks an existing row.
+    """
+    data = {
+        "title": "Talks in Berlin",
+        "slug": "talks-in-berlin",
+        "series": "",
+        "status": "held",
+        "visibility": "confidential",
+        "date_precision": "month",
+        "start_date": "2017-10-01",
+        "end_date": "",
+        "city": "",
+        "venue": "",
+        "occasion": "",
+        "parties": ["KP", "US"],
+        "track_override": "",
+        "summary": "",
+        "internal_notes": "",
+    }
+    if meeting is not None:
+        data |= {
+            "title": meeting.title,
+            "slug": meeting.slug,
+            "status": meeting.status,
+            "visibility": meeting.visibility,
+            "date_precision": meeting.date_precision,
+            "start_date": meeting.start_date.isoformat() if meeting.start_date else "",
+            "parties": [str(party) for party in meeting.parties],
+            "track_override": meeting.track_override,
+            "seen_updated_at": meeting.updated_at.isoformat(),
+        }
+    data |= overrides
+    rows = list(participations)
+    initial = sum(1 for row in rows if row.get("id"))
+    data |= {
+        "participations-TOTAL_FORMS": str(len(rows)),
+        "participations-INITIAL_FORMS": str(initial),
+        "participations-MIN_NUM_FORMS": "0",
+        "participations-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        fields = {"role": "member", "side": "", "title_at_time": "", "person": ""} | row
+        for name, value in fields.items():
+            if name == "anonymised" and not value:
+                continue
+            data[f"participations-{index}-{name}"] = "" if value is None else value
+    return {key: value for key, value in data.items() if value is not None}
