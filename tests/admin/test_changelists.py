@@ -181,3 +181,26 @@ def test_table_estimate_reads_statistics_on_postgresql():
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE meetings_meeting")
     assert _table_estimate(Meeting.objects.all()) in {0, 1}
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"),
+    [
+        ("1", ["Newer", "Older", "Undated"]),
+        ("-1", ["Undated", "Older", "Newer"]),
+        ("2", ["Newer", "Older", "Undated"]),
+        ("-7", ["Older", "Newer", "Undated"]),
+    ],
+)
+def test_meeting_changelist_sorts_by_date_title_and_participants(
+    client, superuser, order, expected
+):
+    import datetime
+
+    f.make_meeting(title="Undated")
+    older = f.make_meeting(title="Older", start_date=datetime.date(2016, 1, 1))
+    f.make_meeting(title="Newer", start_date=datetime.date(2018, 1, 1))
+    f.make_participation(older)
+    client.force_login(superuser)
+    response = client.get(reverse("admin:meetings_meeting_changelist"), {"o": order})
+    assert [m.title for m in response.context["cl"].result_list] == expected

@@ -162,6 +162,9 @@ MATRIX = {
 }
 
 
+# The mark makes pytest-django run this with the other database tests: the role
+# fixtures are looked up by name, so it cannot see that they need the database.
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", sorted(MATRIX))
 def test_role_can_do_exactly_what_it_should(request, role):
     user = request.getfixturevalue(role)
