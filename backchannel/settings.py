@@ -157,3 +157,4 @@ COUNTRIES_OVERRIDE = {"US": "United States"}
 
 # Backchannel
 MEETINGS_PAGE_SIZE = 25
+PEOPLE_PAGE_SIZE = 30

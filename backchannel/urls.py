@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from meetings import views as meeting_views
+from meetings.sitemaps import MeetingSitemap, PageSitemap
+from people.sitemaps import PersonSitemap
+
+SITEMAPS = {"pages": PageSitemap, "meetings": MeetingSitemap, "people": PersonSitemap}
 
 urlpatterns = [
     path("", meeting_views.home, name="home"),
@@ -9,4 +14,6 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("people/", include("people.urls")),
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", meeting_views.robots_txt, name="robots_txt"),
 ]

@@ -1,9 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
+from .feeds import LatestMeetingsFeed
 
 app_name = "meetings"
 
 urlpatterns = [
+    path("", views.meeting_list, name="list"),
+    path("export.csv", exports.export_csv, name="export_csv"),
+    path("export.json", exports.export_json, name="export_json"),
+    path("calendar.ics", exports.calendar, name="calendar"),
+    path("feed/", LatestMeetingsFeed(), name="feed"),
     path("<slug:slug>/", views.meeting_detail, name="detail"),
 ]
