@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from meetings.models import DialogueSeries, Visibility
+from meetings.models import DialogueSeries, Participation, Visibility
 from tests.factories import (
     make_city,
     make_meeting,
@@ -51,7 +51,7 @@ def demo(berlin):
         title_at_time="Director-General, North America Department",
     )
     make_participation(meeting, wit, side="US", capacity="former_official")
-    make_participation(meeting, None, side="US", capacity="expert")
+    Participation.objects.create(meeting=meeting, side="US", capacity="expert")
     make_quote(wit, meeting=meeting, source=source, text="We listened more than we talked.")
     meeting.refresh_from_db()
     geneva_meeting = make_meeting(
@@ -66,7 +66,7 @@ def demo(berlin):
     )
     undated = make_meeting(title="Undated contact", slug="undated-contact", city=berlin)
     make_participation(undated, wit, side="US", capacity="expert")
-    make_participation(undated, None, side="KP", capacity="expert")
+    make_participation(undated, side="KP", capacity="expert", anonymised=True)
     undated.refresh_from_db()
     return {
         "meeting": meeting,
