@@ -16,6 +16,7 @@ from .models import City, DialogueSeries, Meeting, Participation, Quote, Status,
 
 HOME_LATEST = 8
 SERIES_OTHERS = 10
+MORE_FILTERS = ("country", "status", "topic", "series")  # the rest show as facets
 ROLE_ORDER = {"head": 0, "member": 1, "facilitator": 2, "observer": 3}
 
 
@@ -78,7 +79,13 @@ def meeting_list(request):
     number = page_number(request.GET)
     if number is None:
         errors.append(PAGE_ERROR)
-    context = {"filter": filterset, "errors": errors, "selected": selected_values(filterset)}
+    selected = selected_values(filterset)
+    context = {
+        "filter": filterset,
+        "errors": errors,
+        "selected": selected,
+        "more_filters_open": bool(errors) or any(selected[name] for name in MORE_FILTERS),
+    }
     if errors:
         return render_list(request, context, status=400)
     context |= listing_context(filterset, request.GET)
