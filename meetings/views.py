@@ -85,6 +85,8 @@ def meeting_list(request):
         "errors": errors,
         "selected": selected,
         "more_filters_open": bool(errors) or any(selected[name] for name in MORE_FILTERS),
+        # Filter combinations are endless: crawlers get the sitemap instead.
+        "filtered": any(name != "page" for name in request.GET),
     }
     if errors:
         return render_list(request, context, status=400)
