@@ -141,16 +141,16 @@ class MeetingFilter(django_filters.FilterSet):
     def search(self, qs, name, value):
         """Every word must appear in a title, summary, venue, occasion or public name."""
         for term in value.split()[:Q_MAX_TERMS]:
+            # An uncorrelated id set: the database builds it once, not once per meeting.
             named = Participation.objects.publicly_named().filter(
-                Q(person__full_name__icontains=term) | Q(person__other_names__icontains=term),
-                meeting=OuterRef("pk"),
+                Q(person__full_name__icontains=term) | Q(person__other_names__icontains=term)
             )
             qs = qs.filter(
                 Q(title__icontains=term)
                 | Q(summary__icontains=term)
                 | Q(venue__icontains=term)
                 | Q(occasion__icontains=term)
-                | Exists(named)
+                | Q(pk__in=named.values("meeting_id"))
             )
         return qs
 
