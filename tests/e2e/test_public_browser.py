@@ -114,6 +114,11 @@ def test_filter_by_city_then_year_then_track(live_server, page, artifacts_dir):
     page.set_viewport_size(DESKTOP)
     page.screenshot(path=artifacts_dir / "meeting-detail-desktop.png", full_page=True)
 
+    page.emulate_media(media="print")
+    assert not page.get_by_role("navigation", name="Main").is_visible()
+    assert page.locator(".print-url").first.is_visible()  # source addresses on paper
+    page.screenshot(path=artifacts_dir / "meeting-detail-print.png", full_page=True)
+
 
 def test_listing_is_keyboard_usable(live_server, page):
     seed()

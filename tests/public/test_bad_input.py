@@ -1,6 +1,7 @@
 """Hostile and malformed input: 400 naming the parameter, 404 past the end, never 500."""
 
 import pytest
+from django.utils.html import escape
 
 from meetings.models import Visibility
 from tests.factories import make_city, make_meeting
@@ -93,6 +94,15 @@ def test_listing_hostile_search_is_escaped_and_answers(client, seeded, q):
     assert "<script>alert" not in html
     assert "<img src=x" not in html
     assert "tests-only-not-a-secret" not in html
+    assert f'name="q" value="{escape(q)}"' in html  # echoed back, escaped
+    assert f"Search: “{escape(q)}”" in html
+
+
+@pytest.mark.parametrize("name", ["city", "topic", "person", "series"])
+def test_listing_bad_slug_is_named_escaped_in_the_message(client, seeded, name):
+    html = body(client.get("/meetings/", {name: MARKUP}))
+    assert escape(MARKUP) in html
+    assert MARKUP not in html
 
 
 def test_listing_markup_in_unknown_parameter_is_escaped_in_links(client, seeded):

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from meetings.models import Participation
+from meetings.models import DialogueSeries, Participation
 from people.models import Affiliation
 from tests.factories import (
     make_city,
@@ -87,12 +87,16 @@ def test_listing_queries_do_not_grow_with_page_size(
         assert client.get("/meetings/").status_code == 200
 
 
-# meeting, topics, sources, participations, quotes, series meetings
+# meeting, topics, sources, participations, quotes (+ other meetings of its series)
 @pytest.mark.parametrize("rows", [1, 3])
+@pytest.mark.parametrize("in_series", [False, True])
 def test_detail_queries_do_not_grow_with_participants(
-    client, django_assert_num_queries, city, rows
+    client, django_assert_num_queries, city, rows, in_series
 ):
-    meeting = make_meeting(city=city)
+    series = DialogueSeries.objects.create(name="Series", slug="series") if in_series else None
+    for _ in range(rows if in_series else 0):
+        make_meeting(series=series)
+    meeting = make_meeting(city=city, series=series)
     for _ in range(rows):
         make_participation(meeting, side="US")
         make_participation(meeting, side="KP", anonymised=True)
@@ -100,7 +104,7 @@ def test_detail_queries_do_not_grow_with_participants(
         meeting.sources.add(make_source())
     for participation in meeting.participations.exclude(person=None).filter(anonymised=False):
         make_quote(participation.person, meeting=meeting, source=make_source())
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6 if in_series else 5):
         assert client.get(meeting.get_absolute_url()).status_code == 200
 
 
