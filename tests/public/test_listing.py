@@ -226,3 +226,10 @@ def test_listing_topic_of_confidential_meeting_is_invalid(client, demo):
 def test_listing_berlin_factory_meeting_is_one_and_a_half(client):
     make_berlin_meeting(city=make_city(slug="berlin", name="Berlin"))
     assert data_total(client.get(LIST, {"city": "berlin", "track": "1.5"})) == 1
+
+
+def test_home_shows_counts_and_latest_rows(client, demo):
+    html = body(client.get("/"))
+    assert 'data-total="3"' in html
+    assert "3 public meetings in 2 cities on record." in html
+    assert '<a href="/meetings/talks-in-berlin/">Talks in Berlin</a>' in html
