@@ -217,3 +217,4 @@ DATABASE_RETRY_AFTER = 30  # seconds a client should wait while the database is 
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
 if ADMIN_PATH == "/":
     raise ImproperlyConfigured("DJANGO_ADMIN_PATH cannot be empty: the admin needs its own path.")
+PEOPLE_PAGE_SIZE = 30

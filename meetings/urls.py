@@ -1,9 +1,16 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
-from . import views
+from . import exports, views
+from .feeds import LatestMeetingsFeed
 
 app_name = "meetings"
 
 urlpatterns = [
+    path("", views.meeting_list, name="list"),
+    path("export.csv", exports.export_csv, name="export_csv"),
+    path("export.json", exports.export_json, name="export_json"),
+    path("calendar.ics", exports.calendar, name="calendar"),
+    path("feed/", require_safe(LatestMeetingsFeed()), name="feed"),
     path("<slug:slug>/", views.meeting_detail, name="detail"),
 ]

@@ -1,20 +1,122 @@
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from .models import Meeting, Participation, Quote
+from backchannel.parameters import PAGE_ERROR, page_number, parameter_errors
 
-HOME_LATEST = 10
+from .filters import SORT_CHOICES, meeting_filter
+from .listing import build_chips, build_facet, year_chart
+from .models import City, DialogueSeries, Meeting, Participation, Quote, Status, Topic, Track
+
+HOME_LATEST = 8
+SERIES_OTHERS = 10
+MORE_FILTERS = ("country", "status", "topic", "series")  # the rest show as facets
+ROLE_ORDER = {"head": 0, "member": 1, "facilitator": 2, "observer": 3}
+
+
+def with_public_participants(meetings):
+    """The row shape of every meeting list: city, series, topics and public participants."""
+    participants = Participation.objects.public().select_related("person").order_by("side", "pk")
+    return meetings.select_related("city", "series").prefetch_related(
+        Prefetch("participations", queryset=participants, to_attr="public_participations"),
+        "topics",
+    )
+
+
+def validated_filter(request):
+    """(filterset, errors): errors name each bad parameter; the filter is unusable if any."""
+    errors = parameter_errors(request.GET)
+    filterset = meeting_filter(request.GET if not errors else {}, request)
+    if not errors:
+        errors = filterset.error_list()
+    return filterset, errors
+
+
+def filter_options():
+    """What the filter form offers: only values public meetings use."""
+    cities = list(City.objects.public().order_by("name"))
+    country_names = {city.country.code: city.country.name for city in cities if city.country}
+    return {
+        "cities": cities,
+        "countries": sorted(country_names.items(), key=lambda item: item[1]),
+        "years": [day.year for day in Meeting.objects.public().dates("start_date", "year", "DESC")],
+        "tracks": Track.choices,
+        "statuses": Status.choices,
+        "topics": Topic.objects.public().order_by("name"),
+        "series_list": DialogueSeries.objects.public().order_by("name"),
+        "sort_choices": SORT_CHOICES,
+    }
+
+
+def listing_context(filterset, params):
+    total = filterset.qs.count()
+    facets, rows = {}, {}
+    for name in ("city", "year", "track"):
+        facets[name], rows[name] = build_facet(filterset, params, name, total)
+    selected_years = {int(year) for year in filterset.active("year")}
+    return {
+        "total": total,
+        "facets": facets,
+        "chips": build_chips(filterset, params),
+        "chart": year_chart(rows["year"], selected_years),
+    }
+
+
+def render_list(request, context, status=200):
+    context |= filter_options()
+    return render(request, "meetings/meeting_list.html", context, status=status)
+
+
+@require_safe
+def meeting_list(request):
+    filterset, errors = validated_filter(request)
+    number = page_number(request.GET)
+    if number is None:
+        errors.append(PAGE_ERROR)
+    selected = selected_values(filterset)
+    context = {
+        "filter": filterset,
+        "errors": errors,
+        "selected": selected,
+        "more_filters_open": bool(errors) or any(selected[name] for name in MORE_FILTERS),
+        # Filter combinations are endless: crawlers get the sitemap instead.
+        "filtered": any(name != "page" for name in request.GET),
+    }
+    if errors:
+        return render_list(request, context, status=400)
+    context |= listing_context(filterset, request.GET)
+    paginator = Paginator(with_public_participants(filterset.qs), settings.MEETINGS_PAGE_SIZE)
+    paginator.count = context["total"]  # already counted for the facets
+    if number > paginator.num_pages:
+        raise Http404("No such page.")
+    context["page_obj"] = paginator.page(number)
+    return render_list(request, context)
+
+
+def selected_values(filterset):
+    """The form's current choices, as the strings its controls carry."""
+    names = ("city", "country", "year", "track", "topic", "person", "series", "status")
+    selected = {
+        name: [str(getattr(v, "slug", v)) for v in filterset.active(name)] for name in names
+    }
+    selected["q"] = filterset.form.cleaned_data.get("q", "") if filterset.is_valid() else ""
+    selected["sort"] = filterset.form.cleaned_data.get("sort", "") if filterset.is_valid() else ""
+    return selected
 
 
 @require_safe
 def home(request):
     meetings = Meeting.objects.public()
     context = {
-        "latest": meetings.select_related("city").prefetch_related("topics")[:HOME_LATEST],
+        "latest": with_public_participants(meetings.newest_first())[:HOME_LATEST],
         "meeting_count": meetings.count(),
+        "city_count": City.objects.public().count(),
     }
     return render(request, "home.html", context)
 
@@ -30,17 +132,45 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def sides(meeting, participations):
+    """[(side name, side track, [participations])] in the order of the meeting's sides."""
+    tracks = dict(meeting.side_views)
+    groups = {}
+    for participation in sorted(participations, key=lambda p: ROLE_ORDER.get(p.role, 9)):
+        name = participation.side.name if participation.side else ""
+        groups.setdefault(name, []).append(participation)
+    ordered = [name for name in tracks if name in groups] + sorted(
+        name for name in groups if name not in tracks
+    )
+    return [(name, tracks.get(name), groups[name]) for name in ordered]
+
+
 @require_safe
 def meeting_detail(request, slug):
     meeting = get_object_or_404(
-        Meeting.objects.public().select_related("city", "series"), slug=slug
+        Meeting.objects.public()
+        .select_related("city", "series")
+        .prefetch_related("topics", "sources"),
+        slug=slug,
     )
-    participations = Participation.objects.public().filter(meeting=meeting).select_related("person")
+    participations = list(
+        Participation.objects.public().filter(meeting=meeting).select_related("person")
+    )
+    others = []
+    if meeting.series_id:
+        others = Meeting.objects.public().filter(series=meeting.series_id).exclude(pk=meeting.pk)
+        others = others.select_related("city").newest_first()[:SERIES_OTHERS]
     context = {
         "meeting": meeting,
-        "participations": participations,
+        "sides": sides(meeting, participations),
         "quotes": Quote.objects.public().filter(meeting=meeting).select_related("person", "source"),
-        "topics": meeting.topics.all(),
-        "sources": meeting.sources.all(),
+        "series_meetings": others,
     }
     return render(request, "meetings/meeting_detail.html", context)
+
+
+@require_safe
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Allow: /", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain")

@@ -5,5 +5,6 @@ from . import views
 app_name = "people"
 
 urlpatterns = [
+    path("", views.person_list, name="list"),
     path("<slug:slug>/", views.person_detail, name="detail"),
 ]

@@ -1,10 +1,117 @@
+"""Public people pages. Participations and quotes live in `meetings`, which depends on
+`people`, so they are looked up through the app registry rather than imported."""
+
+from django.apps import apps
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
+from django_countries import countries
 
-from .models import Person
+from backchannel.parameters import PAGE_ERROR, page_number, parameter_errors
+
+from .filters import PersonFilter, public_organizations
+from .models import Affiliation, Person
+
+CO_PARTICIPANTS = 10
+
+
+def publicly_named_participations():
+    return apps.get_model("meetings", "Participation").objects.publicly_named()
+
+
+def with_meeting_stats(people):
+    """Each person's number of public meetings (named) and the date of the last one."""
+    theirs = publicly_named_participations().filter(person=OuterRef("pk")).order_by()
+    count = theirs.values("person").annotate(n=Count("pk")).values("n")
+    last = theirs.values("person").annotate(last=Max("meeting__start_date")).values("last")
+    return people.annotate(
+        meeting_count=Subquery(count, output_field=IntegerField()),
+        last_meeting=Subquery(last),
+    )
+
+
+def public_countries():
+    """[(code, name)] of the countries public people come from, by name."""
+    codes = Person.objects.public().exclude(country="").values_list("country", flat=True)
+    return sorted({(code, countries.name(code)) for code in codes}, key=lambda item: item[1])
+
+
+def people_context(filterset):
+    return {
+        "filter": filterset,
+        "selected": {
+            "country": filterset.active("country"),
+            "organization": [org.slug for org in filterset.active("organization")],
+            "q": filterset.form.cleaned_data.get("q", "") if filterset.is_valid() else "",
+        },
+        "countries": public_countries(),
+        "organizations": public_organizations().order_by("name"),
+    }
+
+
+@require_safe
+def person_list(request):
+    errors = parameter_errors(request.GET)
+    filterset = PersonFilter(request.GET if not errors else {}, queryset=Person.objects.public())
+    errors = errors or filterset.error_list()
+    number = page_number(request.GET)
+    if number is None:
+        errors.append(PAGE_ERROR)
+    context = people_context(filterset) | {"errors": errors}
+    if errors:
+        return render(request, "people/person_list.html", context, status=400)
+    affiliations = Affiliation.objects.select_related("organization")
+    people = with_meeting_stats(filterset.qs).prefetch_related(
+        Prefetch("affiliations", queryset=affiliations)
+    )
+    paginator = Paginator(people, settings.PEOPLE_PAGE_SIZE)
+    if number > paginator.num_pages:
+        raise Http404("No such page.")
+    context["page_obj"] = paginator.page(number)
+    context["total"] = paginator.count
+    return render(request, "people/person_list.html", context)
+
+
+def co_participants(person):
+    """The publicly named people met most often in public meetings: one aggregate query."""
+    named = publicly_named_participations()
+    their_meetings = named.filter(person=person).values("meeting_id")
+    return (
+        named.filter(meeting_id__in=their_meetings)
+        .exclude(person=person)
+        .values(slug=F("person__slug"), name=F("person__full_name"))
+        .annotate(meetings=Count("pk"))
+        .order_by("-meetings", "person__sort_name")[:CO_PARTICIPANTS]
+    )
+
+
+def meeting_history(person):
+    return list(
+        publicly_named_participations()
+        .filter(person=person)
+        .select_related("meeting__city")
+        .order_by(F("meeting__start_date").desc(nulls_last=True), "-meeting__pk")
+    )
 
 
 @require_safe
 def person_detail(request, slug):
     person = get_object_or_404(Person.objects.public(), slug=slug)
-    return render(request, "people/person_detail.html", {"person": person})
+    history = meeting_history(person)
+    dated = [p.meeting for p in history if p.meeting.start_date]
+    quote_model = apps.get_model("meetings", "Quote")
+    context = {
+        "person": person,
+        "affiliations": person.affiliations.select_related("organization"),
+        "history": history,
+        "first_meeting": dated[-1] if dated else None,
+        "last_meeting": dated[0] if dated else None,
+        "quotes": quote_model.objects.public()
+        .filter(person=person)
+        .select_related("meeting", "source"),
+        "co_participants": co_participants(person),
+    }
+    return render(request, "people/person_detail.html", context)

@@ -1,0 +1,254 @@
+"""The filtered listing as CSV, JSON and iCalendar, streamed so memory stays flat.
+
+Each export takes the listing's parameters (``page`` aside) and answers 400 on
+the same bad input. Rows come from ``with_public_participants`` through
+``iterator(chunk_size=…)``, which prefetches per chunk.
+"""
+
+import csv
+import datetime
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from . import dates
+from .models import Status
+from .views import validated_filter, with_public_participants
+
+CHUNK_SIZE = 500
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS = [
+    "slug",
+    "title",
+    "url",
+    "start_date",
+    "end_date",
+    "date_precision",
+    "date",
+    "city",
+    "country",
+    "venue",
+    "occasion",
+    "track",
+    "side_tracks",
+    "status",
+    "series",
+    "topics",
+    "participants",
+    "summary",
+]
+
+
+def bad_request(errors):
+    lines = [f"Parameter {name}: {message}" for name, message in errors]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain", status=400)
+
+
+class Labels(dict):
+    """``participation.public_label`` worked out once per capacity and side in an export:
+    country names go through translations, which is slow row after row."""
+
+    def of(self, participation):
+        key = (participation.capacity, participation.side.code)
+        if key not in self:
+            self[key] = participation.public_label
+        return self[key]
+
+
+def participant_record(participation, labels):
+    """A public participant: the name and title only where publicly named."""
+    named = participation.is_named
+    return {
+        "name": participation.person.full_name if named else None,
+        "person": participation.person.slug if named else None,
+        "label": labels.of(participation),
+        "side": participation.side.code or None,
+        "capacity": participation.capacity,
+        "role": participation.role,
+        "title_at_time": participation.title_at_time if named else "",
+    }
+
+
+def meeting_record(meeting, request, labels):
+    participants = meeting.public_participations if meeting.shows_participants else []
+    return {
+        "slug": meeting.slug,
+        "title": meeting.title,
+        "url": request.build_absolute_uri(meeting.get_absolute_url()),
+        "start_date": meeting.start_date,
+        "end_date": meeting.end_date,
+        "date_precision": meeting.date_precision,
+        "date": meeting.date_display,
+        "city": meeting.city.name if meeting.city else None,
+        "country": meeting.city.country.code if meeting.city else None,
+        "venue": meeting.venue,
+        "occasion": meeting.occasion,
+        "track": meeting.track or None,
+        "side_tracks": meeting.side_tracks,
+        "status": meeting.status,
+        "series": meeting.series.slug if meeting.series else None,
+        "topics": [{"slug": topic.slug, "name": topic.name} for topic in meeting.topics.all()],
+        "participants_disclosed": meeting.shows_participants,
+        "participants": [participant_record(p, labels) for p in participants],
+        "summary": meeting.summary,
+    }
+
+
+def neutralise(cell):
+    """Keep spreadsheets from reading a cell as a formula."""
+    text = "" if cell is None else str(cell)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def csv_cells(record):
+    flat = dict(record)
+    flat["side_tracks"] = "; ".join(
+        f"{k}: {v or 'undetermined'}" for k, v in record["side_tracks"].items()
+    )
+    flat["topics"] = "; ".join(topic["name"] for topic in record["topics"])
+    flat["participants"] = "; ".join(
+        f"{p['name']} ({p['label']})" if p["name"] else p["label"] for p in record["participants"]
+    )
+    if not record["participants_disclosed"]:
+        flat["participants"] = "not disclosed"
+    return [neutralise(flat[column]) for column in CSV_COLUMNS]
+
+
+class Echo:
+    """A file-like object whose write returns the line, for csv.writer in a generator."""
+
+    def write(self, value):
+        return value
+
+
+def export_filename(extension):
+    return f"backchannel-meetings-{timezone.now():%Y%m%d}.{extension}"
+
+
+@require_safe
+def export_csv(request):
+    filterset, errors = validated_filter(request)
+    if errors:
+        return bad_request(errors)
+    writer = csv.writer(Echo())
+    meetings = with_public_participants(filterset.qs).iterator(chunk_size=CHUNK_SIZE)
+
+    def lines():
+        labels = Labels()
+        yield writer.writerow(CSV_COLUMNS)
+        for meeting in meetings:
+            yield writer.writerow(csv_cells(meeting_record(meeting, request, labels)))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export_filename("csv")}"'
+    return response
+
+
+@require_safe
+def export_json(request):
+    filterset, errors = validated_filter(request)
+    if errors:
+        return bad_request(errors)
+    count = filterset.qs.count()
+    meetings = with_public_participants(filterset.qs).iterator(chunk_size=CHUNK_SIZE)
+
+    def chunks():
+        labels = Labels()
+        yield f'{{"count": {count}, "results": ['
+        for index, meeting in enumerate(meetings):
+            record = json.dumps(meeting_record(meeting, request, labels), cls=DjangoJSONEncoder)
+            yield ("," if index else "") + record
+        yield "]}"
+
+    return StreamingHttpResponse(chunks(), content_type="application/json")
+
+
+def ics_escape(text):
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def ics_fold(line):
+    """Split a content line into 75-octet pieces (RFC 5545 §3.1), never inside a character."""
+    pieces, current = [], ""
+    for char in line:
+        limit = 75 if not pieces else 74  # continuation lines start with a space
+        if len((current + char).encode()) > limit:
+            pieces.append(current)
+            current = ""
+        current += char
+    pieces.append(current)
+    return "\r\n ".join(pieces) + "\r\n"
+
+
+def period_end(meeting):
+    """The exclusive end of an all-day event covering the meeting at its precision."""
+    last = meeting.end_date or meeting.start_date
+    if meeting.date_precision == dates.YEAR:
+        return datetime.date(last.year + 1, 1, 1)
+    if meeting.date_precision == dates.MONTH:
+        return datetime.date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    return last + datetime.timedelta(days=1)
+
+
+ICS_STATUS = {Status.CANCELLED: "CANCELLED", Status.HELD: "CONFIRMED"}
+
+
+def vevent(meeting, request):
+    place = [meeting.venue] if meeting.venue else []
+    if meeting.city:
+        place += [meeting.city.name, meeting.city.country.name]
+    track = f"Track {meeting.track}" if meeting.track else "Track not determined"
+    description = f"{meeting.date_display}. {track}. {meeting.get_status_display()}."
+    if meeting.summary:
+        description += "\n\n" + meeting.summary
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{meeting.slug}@{request.get_host().split(':')[0]}",
+        f"DTSTAMP:{meeting.updated_at.astimezone(datetime.UTC):%Y%m%dT%H%M%SZ}",
+        f"DTSTART;VALUE=DATE:{meeting.start_date:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{period_end(meeting):%Y%m%d}",
+        f"SUMMARY:{ics_escape(meeting.title)}",
+        f"DESCRIPTION:{ics_escape(description)}",
+        f"URL:{request.build_absolute_uri(meeting.get_absolute_url())}",
+        f"STATUS:{ICS_STATUS.get(meeting.status, 'TENTATIVE')}",
+    ]
+    if place:
+        lines.append(f"LOCATION:{ics_escape(', '.join(place))}")
+    lines.append("END:VEVENT")
+    return "".join(ics_fold(line) for line in lines)
+
+
+@require_safe
+def calendar(request):
+    filterset, errors = validated_filter(request)
+    if errors:
+        return bad_request(errors)
+    meetings = filterset.qs.exclude(start_date=None).select_related("city")
+    header = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Backchannel//Public meeting history//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:Backchannel meetings",
+    ]
+
+    def chunks():
+        yield "".join(ics_fold(line) for line in header)
+        for meeting in meetings.iterator(chunk_size=CHUNK_SIZE):
+            yield vevent(meeting, request)
+        yield ics_fold("END:VCALENDAR")
+
+    response = StreamingHttpResponse(chunks(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{export_filename("ics")}"'
+    return response

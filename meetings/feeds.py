@@ -1,0 +1,41 @@
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Meeting
+
+FEED_SIZE = 50
+
+
+class LatestMeetingsFeed(Feed):
+    """Public meetings, the most recently recorded first."""
+
+    feed_type = Atom1Feed
+    title = "Backchannel: informal diplomatic talks on the record"
+    subtitle = "Public Track 1.5 and Track 2 meetings, newest entries first."
+    link = reverse_lazy("meetings:list")
+
+    def items(self):
+        return (
+            Meeting.objects.public()
+            .select_related("city")
+            .order_by("-created_at", "-pk")[:FEED_SIZE]
+        )
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        parts = [item.date_display]
+        if item.city:
+            parts.append(f"{item.city.name}, {item.city.country.name}")
+        parts.append(f"Track {item.track}" if item.track else "Track not determined")
+        parts.append(item.get_status_display())
+        text = " · ".join(parts)
+        return f"{text}. {item.summary}" if item.summary else text
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_updateddate(self, item):
+        return item.updated_at

@@ -1,0 +1,164 @@
+"""What the meeting listing shows around its rows: facets, active-filter chips, the year chart.
+
+Each facet is one GROUP BY over the filtered result. A meeting has one city, one
+year and one track, so OR-ing another value into an active facet adds exactly
+that value's meetings: its link's target total is the current total plus its
+count over the result without that facet's filter.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+
+from .models import Track
+
+FACET_LIMIT = 12
+CHART_BAR_WIDTH = 14
+CHART_HEIGHT = 120
+CHART_LABEL_SPACE = 18
+CHART_MIN_BARS = 20  # keeps one or two bars from filling the whole width
+REPEATED_PARAMETERS = ("city", "country", "year", "track", "topic", "person", "series", "status")
+
+
+@dataclass
+class FacetItem:
+    label: str
+    count: int
+    selected: bool
+    query: object  # the QueryDict its link goes to
+    target_total: int | None  # None on links that remove a value
+
+
+@dataclass
+class Chip:
+    label: str
+    query: object
+
+
+def canonical(value):
+    """How a cleaned filter value is written in a URL."""
+    return str(getattr(value, "slug", value))
+
+
+def _city_rows(qs):
+    rows = (
+        qs.exclude(city=None)
+        .order_by()
+        .values("city__slug", "city__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "city__name")
+    )
+    return [(row["city__slug"], row["city__name"], row["n"]) for row in rows]
+
+
+def _year_rows(qs):
+    rows = (
+        qs.exclude(start_date=None)
+        .order_by()
+        .annotate(year=ExtractYear("start_date"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("-year")
+    )
+    return [(str(row["year"]), str(row["year"]), row["n"]) for row in rows]
+
+
+def _track_rows(qs):
+    labels = dict(Track.choices)
+    rows = qs.exclude(track="").order_by().values("track").annotate(n=Count("pk")).order_by("track")
+    return [(row["track"], labels[row["track"]], row["n"]) for row in rows]
+
+
+FACET_ROWS = {"city": _city_rows, "year": _year_rows, "track": _track_rows}
+
+
+def query_with(params, name, values):
+    """A copy of ``params`` with ``name`` set to ``values`` and the page reset."""
+    query = params.copy()
+    query.setlist(name, values)
+    query.pop("page", None)
+    if not values:
+        query.pop(name)
+    return query
+
+
+def build_facet(filterset, params, name, total):
+    """(items, rows) for one facet; rows are the GROUP BY result it was built from."""
+    active = [canonical(value) for value in filterset.active(name)]
+    rows = FACET_ROWS[name](filterset.qs_without(name) if active else filterset.qs)
+    items = []
+    for value, label, count in rows:
+        selected = value in active
+        if selected:
+            values, target = [v for v in active if v != value], None
+        else:
+            values, target = [*active, value], total + count if active else count
+        items.append(FacetItem(label, count, selected, query_with(params, name, values), target))
+    if name == "city":
+        items = [i for i in items if i.selected] + [i for i in items if not i.selected][
+            :FACET_LIMIT
+        ]
+    return items, rows
+
+
+def chip_label(name, value, filterset):
+    if name == "track":
+        return f"Track {value}"
+    if name == "status":
+        return dict(filterset.filters["status"].extra["choices"])[value]
+    if name == "country":
+        return dict(filterset.form.fields["country"].choices)[value]
+    if name == "person":
+        return value.full_name
+    return str(getattr(value, "name", value))
+
+
+def build_chips(filterset, params):
+    """Removable chips, one per active value, each linking to the page without it."""
+    chips = []
+    for name in REPEATED_PARAMETERS:
+        active = filterset.active(name)
+        for value in active:
+            rest = [canonical(v) for v in active if v != value]
+            label = f"{filterset.filters[name].label}: {chip_label(name, value, filterset)}"
+            chips.append(Chip(label, query_with(params, name, rest)))
+    if filterset.active("q"):
+        query = query_with(params, "q", [])
+        chips.append(Chip(f"Search: “{filterset.form.cleaned_data['q']}”", query))
+    return chips
+
+
+def year_chart(rows, selected_years):
+    """Bars for every year from the first to the last in ``rows`` (gaps as empty years)."""
+    counts = {int(year): n for year, _label, n in rows}
+    if selected_years:
+        counts = {year: n for year, n in counts.items() if year in selected_years}
+    if not counts:
+        return None
+    first, last, peak = min(counts), max(counts), max(counts.values())
+    bars = []
+    for index, year in enumerate(range(first, last + 1)):
+        n = counts.get(year, 0)
+        height = round(n / peak * CHART_HEIGHT)
+        bars.append(
+            {
+                "year": year,
+                "count": n,
+                "x": index * CHART_BAR_WIDTH,
+                "y": CHART_HEIGHT - height,
+                "height": height,
+                "label": index % 5 == 0 or year == last,
+            }
+        )
+    return {
+        "bars": bars,
+        "width": max(len(bars), CHART_MIN_BARS) * CHART_BAR_WIDTH,
+        "height": CHART_HEIGHT + CHART_LABEL_SPACE,
+        "bar_width": CHART_BAR_WIDTH - 2,
+        "label_y": CHART_HEIGHT + CHART_LABEL_SPACE - 4,
+        "peak": peak,
+        "total": sum(counts.values()),
+        "first": first,
+        "last": last,
+    }

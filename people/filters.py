@@ -1,0 +1,58 @@
+"""Filters for the public people listing; choice sets come from public people only."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django_countries import countries
+
+from .models import Affiliation, Organization, Person
+
+Q_MAX_LENGTH = 200
+Q_MAX_TERMS = 10
+
+
+def public_organizations():
+    """Organizations some public person is affiliated with."""
+    held = Affiliation.objects.filter(
+        organization=OuterRef("pk"), person__in=Person.objects.public()
+    )
+    return Organization.objects.filter(Exists(held))
+
+
+class PersonFilter(django_filters.FilterSet):
+    country = django_filters.MultipleChoiceFilter(
+        label="Country",
+        choices=lambda: [(country.code, country.name) for country in countries],
+        distinct=False,
+    )
+    organization = django_filters.ModelMultipleChoiceFilter(
+        label="Organization",
+        queryset=public_organizations(),
+        to_field_name="slug",
+        method="filter_organization",
+    )
+    q = django_filters.CharFilter(label="Name", max_length=Q_MAX_LENGTH, method="search")
+
+    class Meta:
+        model = Person
+        fields = []
+
+    def filter_organization(self, qs, name, value):
+        if not value:
+            return qs
+        affiliated = Affiliation.objects.filter(person=OuterRef("pk"), organization__in=value)
+        return qs.filter(Exists(affiliated))
+
+    def search(self, qs, name, value):
+        """Every word must appear in the full name or one of the other names."""
+        for term in value.split()[:Q_MAX_TERMS]:
+            qs = qs.filter(Q(full_name__icontains=term) | Q(other_names__icontains=term))
+        return qs
+
+    def active(self, name):
+        value = self.form.cleaned_data.get(name) if self.is_valid() else None
+        if not value:
+            return []
+        return [value] if isinstance(value, str) else list(value)
+
+    def error_list(self):
+        return [(name, " ".join(errors)) for name, errors in self.form.errors.items()]
