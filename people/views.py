@@ -35,7 +35,13 @@ def with_meeting_stats(people):
 
 def public_countries():
     """[(code, name)] of the countries public people come from, by name."""
-    codes = Person.objects.public().exclude(country="").values_list("country", flat=True)
+    codes = (
+        Person.objects.public()
+        .exclude(country="")
+        .order_by()
+        .values_list("country", flat=True)
+        .distinct()
+    )
     return sorted({(code, countries.name(code)) for code in codes}, key=lambda item: item[1])
 
 
