@@ -157,3 +157,12 @@ COUNTRIES_OVERRIDE = {"US": "United States"}
 
 # Backchannel
 MEETINGS_PAGE_SIZE = 25
+
+# Read replica: reads go to it, writes to the primary (backchannel/routers.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=600, conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["backchannel.routers.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(0, "backchannel.routers.ReplicaPinMiddleware")
