@@ -18,6 +18,7 @@ from django.db import transaction
 
 from people.models import Affiliation, Organization, Person
 
+from .cache import bump_record_version
 from .models import (
     Capacity,
     City,
@@ -132,7 +133,9 @@ def populate(meetings, seed=0, progress=None):
             f"(slugs starting {slug_prefix(seed)!r}); choose another --seed."
         )
     with transaction.atomic():
-        return Populator(meetings, seed).run(progress)
+        counts = Populator(meetings, seed).run(progress)
+    bump_record_version()  # bulk inserts send no signals
+    return counts
 
 
 class Populator:
