@@ -166,3 +166,10 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["backchannel.routers.PrimaryReplicaRouter"]
     MIDDLEWARE.insert(0, "backchannel.routers.ReplicaPinMiddleware")
+
+# Sessions live in the database, shared by every app server; read through Redis when there is one.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if os.environ.get("REDIS_URL")
+    else "django.contrib.sessions.backends.db"
+)
