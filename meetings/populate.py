@@ -11,8 +11,10 @@ same seed is refused. Names say "Synthetic" so no record passes for a real one.
 """
 
 import datetime
+import functools
 import random
 from dataclasses import dataclass
+from itertools import accumulate
 
 from django.db import connection, transaction
 
@@ -45,7 +47,8 @@ COUNTRY_WEIGHTS = {
     "FI": 1, "NO": 1, "AU": 1, "CA": 1,
 }  # fmt: skip
 COUNTRIES = list(COUNTRY_WEIGHTS)
-WEIGHTS = list(COUNTRY_WEIGHTS.values())
+# Cumulative weights, summed once rather than on every draw (same draws as weights=).
+COUNTRY_CUM_WEIGHTS = list(accumulate(COUNTRY_WEIGHTS.values()))
 
 TOPICS = [
     "Denuclearisation", "Maritime security", "Missile testing", "Sanctions relief",
@@ -81,10 +84,16 @@ VISIBILITY_WEIGHTS = {
 STATUS_WEIGHTS = {Status.HELD: 70, Status.REPORTED: 20, Status.CANCELLED: 5, Status.POSTPONED: 5}
 # 2 to 20 participants, most meetings small (weights 1/k: about 7 on average).
 PARTICIPANT_COUNTS = list(range(2, 21))
-PARTICIPANT_WEIGHTS = [1 / k for k in PARTICIPANT_COUNTS]
+PARTICIPANT_CUM_WEIGHTS = list(accumulate(1 / k for k in PARTICIPANT_COUNTS))
 _OFFICIAL_SIDE = (Capacity.OFFICIAL, Capacity.FORMER_OFFICIAL, Capacity.EXPERT)
 _OTHER_SIDE = (Capacity.FORMER_OFFICIAL, Capacity.EXPERT, Capacity.OTHER)
 _UNCOUNTED = (Capacity.EXPERT, Capacity.OTHER)
+
+
+@functools.cache
+def _year_cum_weights(count):
+    """Later years weigh more: the record grows towards the present."""
+    return list(accumulate(range(1, count + 1)))
 
 
 class AlreadyPopulated(Exception):
@@ -162,12 +171,11 @@ class Populator:
         self.counts[name] = self.counts.get(name, 0) + len(rows)
 
     def _pick_country(self):
-        return self.rng.choices(COUNTRIES, WEIGHTS)[0]
+        return self.rng.choices(COUNTRIES, cum_weights=COUNTRY_CUM_WEIGHTS)[0]
 
     def _date(self, first_year=1990, last_year=2027):
-        year = self.rng.choices(
-            range(first_year, last_year + 1), range(1, last_year - first_year + 2)
-        )[0]
+        years = range(first_year, last_year + 1)
+        year = self.rng.choices(years, cum_weights=_year_cum_weights(len(years)))[0]
         return datetime.date(year, 1, 1) + datetime.timedelta(days=self.rng.randrange(365))
 
     def run(self, progress):
@@ -269,7 +277,9 @@ class Populator:
         ]
         self.cities = City.objects.bulk_create(rows)
         # A few cities host most meetings, as Geneva and Beijing do.
-        self.city_weights = [1 / rank for rank in range(1, len(self.cities) + 1)]
+        self.city_cum_weights = list(
+            accumulate(1 / rank for rank in range(1, len(self.cities) + 1))
+        )
         self._count("cities", rows)
 
     def make_series(self):
@@ -331,7 +341,11 @@ class Populator:
     def plan_meeting(self, number):
         rng = self.rng
         topics = rng.sample(self.topics, rng.choice((1, 1, 2, 2, 3)))
-        city = rng.choices(self.cities, self.city_weights)[0] if rng.random() < 0.95 else None
+        city = (
+            rng.choices(self.cities, cum_weights=self.city_cum_weights)[0]
+            if rng.random() < 0.95
+            else None
+        )
         series = rng.choice(self.series) if rng.random() < 0.4 else None
         parties = self._parties()
         participations = self._participations(parties)
@@ -420,7 +434,9 @@ class Populator:
         """Participants for each side, the first of each its head, a few facilitators."""
         rng = self.rng
         official_sides = self._official_sides(parties)
-        count = max(len(parties), rng.choices(PARTICIPANT_COUNTS, PARTICIPANT_WEIGHTS)[0])
+        count = max(
+            len(parties), rng.choices(PARTICIPANT_COUNTS, cum_weights=PARTICIPANT_CUM_WEIGHTS)[0]
+        )
         taken, rows = set(), []
         for index in range(count):
             if index >= len(parties) and rng.random() < 0.08:
