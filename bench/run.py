@@ -37,6 +37,7 @@ DEEP_PAGE = 200
 PAGE_SIZE = 25
 DATASETTE_VERSION = "0.65.5"
 
+ANALYZE_CODE = "from meetings.populate import refresh_planner_statistics as r; r()"
 SAMPLES_CODE = """
 import json
 from django.db.models import Count
@@ -129,6 +130,8 @@ def prepare_database(database_url, meetings, seed):
         found = samples_or_none(database_url, seed)
     elif found["count"] != meetings:
         log(f"reusing {found['count']} meetings of seed {seed} (asked for {meetings})")
+    # Fresh planner statistics, as a maintained database has (populate also runs it).
+    manage(database_url, "shell", "-c", ANALYZE_CODE)
     return found
 
 

@@ -54,6 +54,20 @@ def bump_record_version():
         cache.set(VERSION_KEY, time.time_ns(), timeout=None)
 
 
+def query_key_parts(query, names):
+    """The listed parameters of a GET query, normalised so equal filters share a key.
+
+    Repeated values are sorted and empty ones dropped: ``?year=2018&year=2017`` and
+    ``?year=2017&year=2018`` give the same parts; parameters not named are ignored.
+    """
+    parts = {}
+    for name in sorted(names):
+        values = sorted({value for value in query.getlist(name) if value})
+        if values:
+            parts[name] = values
+    return parts
+
+
 def public_key(key_parts):
     digest = hashlib.sha256(json.dumps(key_parts, sort_keys=True, default=str).encode()).hexdigest()
     return f"meetings:public:{record_version()}:{digest}"
@@ -64,7 +78,7 @@ def cached_public(key_parts, compute, timeout=None):
 
     ``key_parts`` is anything JSON can write (lists, dicts, strings, numbers,
     dates): name the value and give the query's normalised parameters, e.g.
-    ``("facets", {"city": ["geneva"], "year": ["2018"]})``.
+    ``("facets", query_key_parts(request.GET, ["city", "year", "track", "q"]))``.
     """
     key = public_key(key_parts)
     value = cache.get(key, _MISSING)

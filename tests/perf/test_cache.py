@@ -5,8 +5,9 @@ import uuid
 
 import pytest
 from django.core.cache import cache
+from django.http import QueryDict
 
-from meetings.cache import VERSION_KEY, bump_record_version, cached_public
+from meetings.cache import VERSION_KEY, bump_record_version, cached_public, query_key_parts
 from meetings.models import DialogueSeries, Meeting
 from tests.factories import (
     make_city,
@@ -143,3 +144,18 @@ def test_cached_public_with_redis(settings):
         assert cached_public(("facets",), compute, timeout=30) == {"calls": 2}
     finally:
         cache.delete(VERSION_KEY)
+
+
+def test_query_key_parts_normalise_order_repeats_and_blanks():
+    first = QueryDict("year=2018&city=geneva&year=2017&q=&utm_source=x")
+    second = QueryDict("city=geneva&year=2017&year=2018&year=2018")
+    names = ["city", "year", "q", "track"]
+    assert query_key_parts(first, names) == {"city": ["geneva"], "year": ["2017", "2018"]}
+    assert query_key_parts(first, names) == query_key_parts(second, names)
+
+
+def test_cached_public_shares_a_value_between_equal_queries():
+    compute = Counter()
+    for query in ("year=2018&year=2017", "year=2017&year=2018"):
+        cached_public(("facets", query_key_parts(QueryDict(query), ["year"])), compute)
+    assert compute.calls == 1
