@@ -1,11 +1,12 @@
 """Benchmark the public pages served the production way, against Datasette on the same data.
 
-    python bench/run.py [--meetings 100000] [--seed 1] [--duration 10]
+    python bench/run.py [--meetings 100000] [--seed 1] [--duration 10] [--client auto]
 
-It populates (or reuses) bench/data/bench.sqlite3, runs collectstatic, serves
+It populates (or reuses) bench/data/bench-<meetings>-<seed>.sqlite3, runs collectstatic, serves
 the app with gunicorn (gunicorn.conf.py, debug off, WhiteNoise), serves a
 denormalised copy of the same meetings with Datasette (facets on city, year and
-track), loads both with wrk at concurrency 1 and 8 on 127.0.0.1 only, and
+track), loads both with wrk (or, without wrk, a Python client with threads) at
+concurrency 1 and 8 on 127.0.0.1 only, and
 prints one markdown table (also written to bench/out/). With DATABASE_URL set to
 PostgreSQL, the app reads that database instead (populated if it has no
 meetings of the seed); Datasette still serves the SQLite file.
@@ -13,6 +14,7 @@ meetings of the seed); Datasette still serves the SQLite file.
 
 import argparse
 import datetime
+import http.client
 import json
 import os
 import shutil
@@ -22,6 +24,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from importlib import metadata
 from pathlib import Path
@@ -77,9 +80,16 @@ def fail(message):
 # Set-up ---------------------------------------------------------------------
 
 
-def ensure_wrk():
-    if not shutil.which("wrk"):
-        fail("wrk is not installed. Install it with: sudo apt-get install wrk")
+def choose_client(asked):
+    """wrk when installed (exact, light on the CPU), else the Python client."""
+    if asked == "wrk" and not shutil.which("wrk"):
+        fail("wrk is not installed. Install it with: sudo apt-get install wrk (or --client python)")
+    if asked == "auto":
+        if shutil.which("wrk"):
+            return load
+        log("wrk not found, using the Python client; for lighter, exact load: apt-get install wrk")
+        return load_python
+    return load if asked == "wrk" else load_python
 
 
 def ensure_datasette():
@@ -250,6 +260,53 @@ def load(url, concurrency, duration):
     }
 
 
+def load_python(url, concurrency, duration, max_requests=1_000_000):
+    """The same figures from threads with keep-alive connections, bounded in time and count."""
+    target = urllib.parse.urlsplit(url)
+    path = f"{target.path}?{target.query}" if target.query else target.path
+    deadline = time.monotonic() + duration
+    latencies, failures, lock = [], [0], threading.Lock()
+
+    def worker():
+        connection = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
+        mine, bad = [], 0
+        while (started := time.monotonic()) < deadline and len(mine) < max_requests:
+            try:
+                connection.request("GET", path, headers=PROXY_HEADERS)
+                response = connection.getresponse()
+                response.read()
+                bad += response.status != 200
+            except (OSError, http.client.HTTPException):
+                bad += 1
+                connection.close()
+            mine.append(time.monotonic() - started)
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            failures[0] += bad
+
+    began = time.monotonic()
+    workers = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    elapsed = time.monotonic() - began
+    latencies.sort()
+
+    def percentile(share):
+        return latencies[min(len(latencies) - 1, int(share * len(latencies)))] * 1000
+
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": percentile(0.50),
+        "p95": percentile(0.95),
+        "p99": percentile(0.99),
+        "errors": failures[0],
+        "requests": len(latencies),
+    }
+
+
 def export(server, path):
     """Time one export request and the peak resident memory of the server meanwhile."""
     pids = server.pids()
@@ -367,12 +424,13 @@ def arguments():
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--datasette-port", type=int, default=8766)
     parser.add_argument("--no-datasette", action="store_true")
+    parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     return parser.parse_args()
 
 
 def main():
     options = arguments()
-    ensure_wrk()
+    options.load = choose_client(options.client)
     if not options.no_datasette:
         ensure_datasette()
     DATA.mkdir(exist_ok=True)
@@ -437,9 +495,9 @@ def measure(app, ds, found, ds_ids, options):
         for label, app_path, ds_path in order:
             log(f"c={concurrency} {label}")
             row = {"label": label, "c": concurrency}
-            row["app"] = load(app.url(app_path), concurrency, options.duration)
+            row["app"] = options.load(app.url(app_path), concurrency, options.duration)
             if ds:
-                row["ds"] = load(ds.url(ds_path), concurrency, options.duration)
+                row["ds"] = options.load(ds.url(ds_path), concurrency, options.duration)
             if app_path == "/healthz":
                 ceiling[concurrency] = row["app"]["rps"]
             row["ceiling"] = ceiling.get(concurrency)
@@ -453,7 +511,8 @@ def report(options, app_url, found, rows, app_export, ds_export):
         f"## Backchannel benchmark, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"{found['count']:,} meetings (seed {options.seed}), app on {engine} with gunicorn "
-        f"({os.cpu_count()} cores), Datasette {DATASETTE_VERSION} on SQLite; wrk for "
+        f"({os.cpu_count()} cores), Datasette {DATASETTE_VERSION} on SQLite; "
+        f"{'wrk' if options.load is load else 'the Python client'} for "
         f"{options.duration}s per cell on {HOST}. Samples: city={found['city']}, "
         f"year={found['year']}, track={found['track']}, q={Q_WORD}. "
         "Non-200 answers count as errors (a page that does not exist yet shows here).",

@@ -53,3 +53,12 @@ def test_bench_scenarios_stay_on_loopback_paths(bench):
     assert all(path.startswith("/") for _, app, ds in pages for path in (app, ds))
     assert pages[2][:2] == ("?city=&year=&track=", "/meetings/?city=geneva&year=2018&track=1.5")
     assert bench.HOST == "127.0.0.1"
+
+
+def test_bench_python_client_counts_non_200_answers(bench, live_server):
+    """Against the live test server (pytest-django's), on 127.0.0.1."""
+    # The live test server has no page at this path: every answer is a 404.
+    # Bounded by count, not time: each of the 2 threads sends exactly 3 requests.
+    result = bench.load_python(f"{live_server.url}/no-such-page/", 2, 600, max_requests=3)
+    assert (result["requests"], result["errors"]) == (6, 6)
+    assert result["p50"] <= result["p95"] <= result["p99"]
