@@ -15,11 +15,13 @@ import functools
 import random
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import NamedTuple
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from people.models import Affiliation, Organization, Person
 
+from .bulk import insert_rows, refresh_planner_statistics
 from .cache import bump_record_version
 from .models import (
     Capacity,
@@ -146,16 +148,6 @@ def populate(meetings, seed=0, progress=None):
     bump_record_version()  # bulk inserts send no signals
     refresh_planner_statistics()
     return counts
-
-
-def refresh_planner_statistics():
-    """Let the query planner see the new row counts at once.
-
-    Without statistics SQLite filters on the visibility index and sorts every
-    public meeting for a page of 25, instead of reading the date index in order.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
 
 
 class Populator:
@@ -319,24 +311,20 @@ class Populator:
         participations, topic_links, source_links, quotes = [], [], [], []
         for plan in plans:
             meeting_id = plan.meeting.pk
-            for participation in plan.participations:
-                participation.meeting_id = meeting_id
-                participations.append(participation)
-            topic_links += [
-                Meeting.topics.through(meeting_id=meeting_id, topic_id=t.pk) for t in plan.topics
-            ]
-            source_links += [
-                Meeting.sources.through(meeting_id=meeting_id, source_id=s.pk) for s in plan.sources
-            ]
+            participations += [(meeting_id, *attendance) for attendance in plan.participations]
+            topic_links += [(meeting_id, topic.pk) for topic in plan.topics]
+            source_links += [(meeting_id, source.pk) for source in plan.sources]
             quotes += self.plan_quotes(plan)
-        for model, rows, name in [
-            (Participation, participations, "participations"),
-            (Meeting.topics.through, topic_links, "meeting topics"),
-            (Meeting.sources.through, source_links, "meeting sources"),
-            (Quote, quotes, "quotes"),
+        # The three largest tables take plain rows; see meetings.bulk.insert_rows.
+        for model, fields, rows, name in [
+            (Participation, Attendance.COLUMNS, participations, "participations"),
+            (Meeting.topics.through, ("meeting", "topic"), topic_links, "meeting topics"),
+            (Meeting.sources.through, ("meeting", "source"), source_links, "meeting sources"),
         ]:
-            model.objects.bulk_create(rows, batch_size=5000)
+            insert_rows(model, fields, rows)
             self._count(name, rows)
+        Quote.objects.bulk_create(quotes)
+        self._count("quotes", quotes)
 
     def plan_meeting(self, number):
         rng = self.rng
@@ -354,7 +342,7 @@ class Populator:
             parties.append(next(c for c in rng.sample(COUNTRIES, 6) if c not in parties))
         override = rng.choice(("1", "1.5", "2", "")) if undetermined else ""
         result = compute_track(
-            parties, [(p.side, p.capacity, p.role) for p in participations], override
+            parties, [(a.side, a.capacity, a.role) for a in participations], override
         )
         start, end, precision = self._dates()
         visibility = rng.choices(list(VISIBILITY_WEIGHTS), VISIBILITY_WEIGHTS.values())[0]
@@ -464,13 +452,13 @@ class Populator:
         person = None if rng.random() < 0.03 else self._person(side, taken)
         if person:
             taken.add(person.pk)
-        return Participation(
-            person=person,
-            side=side,
-            capacity=capacity,
-            role=role,
-            title_at_time=rng.choice(TITLES[capacity]),
-            anonymised=rng.random() < 0.05,
+        return Attendance(
+            person.pk if person else None,
+            side,
+            capacity.value,
+            role.value,
+            rng.choice(TITLES[capacity]),
+            rng.random() < 0.05,
         )
 
     def _person(self, side, taken):
@@ -499,6 +487,19 @@ class Populator:
 
 def summary_for(topics):
     return f"Synthetic record. The sides discussed {', '.join(t.name.lower() for t in topics)}."
+
+
+class Attendance(NamedTuple):
+    """A participation before its meeting has an id: plain values, ready to insert."""
+
+    person_id: int | None
+    side: str
+    capacity: str
+    role: str
+    title_at_time: str
+    anonymised: bool
+
+    COLUMNS = ("meeting", "person", "side", "capacity", "role", "title_at_time", "anonymised")
 
 
 @dataclass
