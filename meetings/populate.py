@@ -18,6 +18,7 @@ from itertools import accumulate
 from typing import NamedTuple
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from people.models import Affiliation, Organization, Person
 
@@ -151,6 +152,8 @@ def populate(meetings, seed=0, progress=None):
 
 
 class Populator:
+    """One run: the random stream, the records made so far, and how to make the next ones."""
+
     def __init__(self, meetings, seed):
         self.rng = random.Random(seed)
         self.seed = seed
@@ -187,13 +190,16 @@ class Populator:
     # Supporting records -------------------------------------------------
 
     def make_topics(self):
-        """Topics are a shared vocabulary: reuse the ones an earlier run made."""
+        """Topics are a shared vocabulary: reuse those of the same name already there."""
         existing = {topic.name: topic for topic in Topic.objects.filter(name__in=TOPICS)}
-        missing = [
-            Topic(name=name, slug=f"{self.prefix}{name.lower().replace(' ', '-')}")
-            for name in TOPICS
-            if name not in existing
-        ]
+        taken = set(Topic.objects.values_list("slug", flat=True))
+        missing = []
+        for name in TOPICS:
+            if name not in existing:
+                slug = slugify(name)
+                missing.append(
+                    Topic(name=name, slug=slug if slug not in taken else self.prefix + slug)
+                )
         self._count("topics", Topic.objects.bulk_create(missing))
         self.topics = [
             *existing.values(),

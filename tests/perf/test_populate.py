@@ -164,3 +164,13 @@ def test_populate_command_rejects_bad_numbers(option, value):
     arguments = {"meetings": 5, "seed": 1, option: value}
     with pytest.raises(CommandError, match=option):
         call_command("populate", no_progress=True, **arguments)
+
+
+def test_populate_topics_get_plain_slugs_unless_taken():
+    Topic.objects.create(name="Maritime matters", slug="maritime-security")
+    populate(5, seed=1)
+    slugs = dict(Topic.objects.values_list("name", "slug"))
+    assert (slugs["Denuclearisation"], slugs["Maritime security"]) == (
+        "denuclearisation",
+        "syn1-maritime-security",
+    )
