@@ -40,7 +40,7 @@ DEEP_PAGE = 200
 PAGE_SIZE = 25
 DATASETTE_VERSION = "0.65.5"
 
-ANALYZE_CODE = "from meetings.populate import refresh_planner_statistics as r; r()"
+ANALYZE_CODE = "from meetings.bulk import refresh_planner_statistics as r; r()"
 SAMPLES_CODE = """
 import json
 from django.db.models import Count
@@ -161,7 +161,7 @@ def build_datasette_db(source, target):
     log(f"building the Datasette copy {target.relative_to(ROOT)}")
     target.parent.mkdir(exist_ok=True)
     target.unlink(missing_ok=True)
-    db = sqlite3.connect(target)
+    db = sqlite3.connect(f"file:{target}", uri=True)  # URI filenames for the read-only ATTACH
     db.execute("ATTACH DATABASE ? AS src", (f"file:{source}?mode=ro",))
     db.executescript((BENCH / "datasette.sql").read_text())
     db.commit()
