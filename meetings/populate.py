@@ -1,21 +1,21 @@
 """Synthetic but realistic records at scale, deterministic for a seed.
 
-Everything is drawn from one ``random.Random(seed)`` and written with
-``bulk_create`` in batches inside one transaction. ``bulk_create`` bypasses
-``Meeting.save()``, so the stored track and side views are computed here with
-the same rule (``compute_track``) before the rows are inserted.
+Everything is drawn from one ``random.Random(seed)`` (vocabulary and
+proportions in ``meetings/synthetic.py``) and written in batches inside one
+transaction: ``bulk_create`` for most records, plain rows for the three largest
+tables (``meetings/bulk.py``). Both bypass ``Meeting.save()``, so the stored
+track and side views are computed here with the same rule (``compute_track``)
+before the rows are inserted.
 
 Every slug a run writes starts with ``syn<seed>-``, so runs with different
 seeds add to the same database without collisions, and a second run with the
-same seed is refused. Names say "Synthetic" so no record passes for a real one.
+same seed is refused.
 """
 
 import datetime
-import functools
 import random
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import NamedTuple
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -38,65 +38,29 @@ from .models import (
     Topic,
     Visibility,
 )
+from .synthetic import (
+    COUNTRIES,
+    COUNTRY_CUM_WEIGHTS,
+    OFFICIAL_SIDE,
+    ORG_KINDS,
+    OTHER_SIDE,
+    PARTICIPANT_COUNTS,
+    PARTICIPANT_CUM_WEIGHTS,
+    PUBLISHERS,
+    STATUS_WEIGHTS,
+    TITLES,
+    TOPICS,
+    UNCOUNTED,
+    VISIBILITY_WEIGHTS,
+    Attendance,
+    MeetingPlan,
+    summary_for,
+    year_cum_weights,
+)
 from .track import compute_track
 
 CHUNK = 1000  # meetings per batch: bounds memory, paces the progress report
 TODAY = datetime.date(2026, 6, 30)  # fixed, so "scheduled" does not drift with the clock
-
-# Sides at the table, weighted towards the dialogues the record is about.
-COUNTRY_WEIGHTS = {
-    "US": 30, "KP": 22, "KR": 16, "CN": 14, "JP": 10, "RU": 8, "GB": 4, "DE": 3,
-    "FR": 3, "SE": 3, "CH": 3, "MN": 3, "VN": 2, "SG": 2, "IN": 2, "IR": 2,
-    "FI": 1, "NO": 1, "AU": 1, "CA": 1,
-}  # fmt: skip
-COUNTRIES = list(COUNTRY_WEIGHTS)
-# Cumulative weights, summed once rather than on every draw (same draws as weights=).
-COUNTRY_CUM_WEIGHTS = list(accumulate(COUNTRY_WEIGHTS.values()))
-
-TOPICS = [
-    "Denuclearisation", "Maritime security", "Missile testing", "Sanctions relief",
-    "Humanitarian aid", "Family reunions", "Remains recovery", "Cyber security",
-    "Confidence-building measures", "Arms control", "Energy cooperation",
-    "Trade and investment", "Public health", "Climate and environment",
-    "Peace regime", "Crisis communication", "Nuclear safety", "Space security",
-    "Fisheries", "Border management", "Refugees", "Food security",
-    "Export controls", "Military hotlines", "Tourism", "Academic exchanges",
-    "Sports diplomacy", "Maritime boundaries", "Chemical weapons", "Biosecurity",
-]  # fmt: skip
-PUBLISHERS = [
-    "Synthetic Times", "Synthetic Review", "Synthetic Wire", "Synthetic Policy Bulletin",
-    "The Synthetic Observer", "Synthetic Broadcasting",
-]  # fmt: skip
-TITLES = {
-    Capacity.OFFICIAL: ["Vice Foreign Minister", "Director-General", "Deputy Director",
-                        "Ambassador", "Special Envoy", "Colonel", "Counsellor"],
-    Capacity.FORMER_OFFICIAL: ["former Ambassador", "former Special Envoy",
-                               "former Deputy Secretary", "retired General"],
-    Capacity.EXPERT: ["Senior Fellow", "Professor", "Research Director", "Visiting Scholar"],
-    Capacity.OTHER: ["Journalist", "Business executive", "Aid worker"],
-}  # fmt: skip
-ORG_KINDS = [
-    (Organization.Kind.GOVERNMENT, "Ministry"), (Organization.Kind.MILITARY, "Command"),
-    (Organization.Kind.THINK_TANK, "Institute"), (Organization.Kind.UNIVERSITY, "University"),
-    (Organization.Kind.NGO, "Foundation"), (Organization.Kind.INTERNATIONAL, "Agency"),
-    (Organization.Kind.MEDIA, "Network"), (Organization.Kind.OTHER, "Council"),
-]  # fmt: skip
-VISIBILITY_WEIGHTS = {
-    Visibility.PUBLIC: 80, Visibility.PARTICIPANTS_WITHHELD: 12, Visibility.CONFIDENTIAL: 8,
-}  # fmt: skip
-STATUS_WEIGHTS = {Status.HELD: 70, Status.REPORTED: 20, Status.CANCELLED: 5, Status.POSTPONED: 5}
-# 2 to 20 participants, most meetings small (weights 1/k: about 7 on average).
-PARTICIPANT_COUNTS = list(range(2, 21))
-PARTICIPANT_CUM_WEIGHTS = list(accumulate(1 / k for k in PARTICIPANT_COUNTS))
-_OFFICIAL_SIDE = (Capacity.OFFICIAL, Capacity.FORMER_OFFICIAL, Capacity.EXPERT)
-_OTHER_SIDE = (Capacity.FORMER_OFFICIAL, Capacity.EXPERT, Capacity.OTHER)
-_UNCOUNTED = (Capacity.EXPERT, Capacity.OTHER)
-
-
-@functools.cache
-def _year_cum_weights(count):
-    """Later years weigh more: the record grows towards the present."""
-    return list(accumulate(range(1, count + 1)))
 
 
 class AlreadyPopulated(Exception):
@@ -170,7 +134,7 @@ class Populator:
 
     def _date(self, first_year=1990, last_year=2027):
         years = range(first_year, last_year + 1)
-        year = self.rng.choices(years, cum_weights=_year_cum_weights(len(years)))[0]
+        year = self.rng.choices(years, cum_weights=year_cum_weights(len(years)))[0]
         return datetime.date(year, 1, 1) + datetime.timedelta(days=self.rng.randrange(365))
 
     def run(self, progress):
@@ -435,7 +399,7 @@ class Populator:
         for index in range(count):
             if index >= len(parties) and rng.random() < 0.08:
                 role = rng.choice((Role.FACILITATOR, Role.OBSERVER))
-                rows.append(self._participation("", rng.choice(_UNCOUNTED), role, taken))
+                rows.append(self._participation("", rng.choice(UNCOUNTED), role, taken))
                 continue
             side = parties[index % len(parties)]
             first = index < len(parties)
@@ -449,8 +413,8 @@ class Populator:
         if official_side:
             if first:
                 return Capacity.OFFICIAL
-            return self.rng.choices(_OFFICIAL_SIDE, (50, 25, 25))[0]
-        return self.rng.choices(_OTHER_SIDE, (40, 50, 10))[0]
+            return self.rng.choices(OFFICIAL_SIDE, (50, 25, 25))[0]
+        return self.rng.choices(OTHER_SIDE, (40, 50, 10))[0]
 
     def _participation(self, side, capacity, role, taken):
         """One participant; ``taken`` holds the people already at this meeting."""
@@ -489,28 +453,3 @@ class Populator:
                 text=f"Synthetic remark about {plan.topics[0].name.lower()}.",
             )
         ]
-
-
-def summary_for(topics):
-    return f"Synthetic record. The sides discussed {', '.join(t.name.lower() for t in topics)}."
-
-
-class Attendance(NamedTuple):
-    """A participation before its meeting has an id: plain values, ready to insert."""
-
-    person_id: int | None
-    side: str
-    capacity: str
-    role: str
-    title_at_time: str
-    anonymised: bool
-
-    COLUMNS = ("meeting", "person", "side", "capacity", "role", "title_at_time", "anonymised")
-
-
-@dataclass
-class MeetingPlan:
-    meeting: Meeting
-    participations: list
-    topics: list
-    sources: list
