@@ -125,7 +125,9 @@ def manage(database_url, *args, capture=False):
 
 
 def samples(database_url, seed):
-    output = manage(database_url, "shell", "-c", SAMPLES_CODE.format(seed=seed), capture=True)
+    output = manage(
+        database_url, "shell", "-v", "0", "-c", SAMPLES_CODE.format(seed=seed), capture=True
+    )
     line = next(line for line in output.splitlines() if line.startswith("SAMPLES "))
     return json.loads(line.removeprefix("SAMPLES "))
 
@@ -141,7 +143,7 @@ def prepare_database(database_url, meetings, seed):
     elif found["count"] != meetings:
         log(f"reusing {found['count']} meetings of seed {seed} (asked for {meetings})")
     # Fresh planner statistics, as a maintained database has (populate also runs it).
-    manage(database_url, "shell", "-c", ANALYZE_CODE)
+    manage(database_url, "shell", "-v", "0", "-c", ANALYZE_CODE)
     return found
 
 
