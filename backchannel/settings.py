@@ -56,10 +56,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_countries",
     "django_filters",
-    "people",
-    "meetings",
     "simple_history",
     "import_export",
+    "csp",
+    "axes",
+    "people",
+    "meetings",
 ]
 
 MIDDLEWARE = [
@@ -72,8 +74,16 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # While the database is away, requests get 503 + Retry-After rather than 500.
+    "backchannel.middleware.DatabaseUnavailableMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 ROOT_URLCONF = "backchannel.urls"
 
 TEMPLATES = [
@@ -100,6 +110,14 @@ DATABASES = {
         conn_health_checks=True,
     ),
 }
+# Read replica: reads go to it, writes to the primary (backchannel/routers.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=600, conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["backchannel.routers.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(0, "backchannel.routers.ReplicaPinMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -108,6 +126,13 @@ if os.environ.get("REDIS_URL"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
+
+# Sessions live in the database, shared by every app server; read through Redis when there is one.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if os.environ.get("REDIS_URL")
+    else "django.contrib.sessions.backends.db"
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -159,8 +184,6 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Staff sessions end after a working day, or when the browser closes.
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# While the database is away, requests get 503 + Retry-After rather than 500.
-MIDDLEWARE += ["backchannel.middleware.DatabaseUnavailableMiddleware"]
 
 # django-countries
 COUNTRIES_FIRST = ["KP", "KR", "US", "CN", "JP", "RU"]
@@ -168,8 +191,6 @@ COUNTRIES_FIRST_REPEAT = True
 COUNTRIES_OVERRIDE = {"US": "United States"}
 
 # django-csp: no inline scripts or styles anywhere; every asset is served from our origin.
-INSTALLED_APPS += ["csp"]
-MIDDLEWARE += ["csp.middleware.CSPMiddleware"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [csp_constants.SELF],
@@ -183,12 +204,6 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # django-axes: repeated failed logins lock that username from that address for a while.
-INSTALLED_APPS += ["axes"]
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes requires
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -6,24 +6,6 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-# Newest first with undated meetings last is the order of the admin change list
-# and the public listing. SQLite cannot index NULLS LAST, so PostgreSQL only.
-NEWEST_FIRST_INDEX = (
-    "CREATE INDEX IF NOT EXISTS meeting_newest_first_idx "
-    "ON meetings_meeting (start_date DESC NULLS LAST, id DESC)"
-)
-
-
-def create_newest_first_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(NEWEST_FIRST_INDEX)
-
-
-def drop_newest_first_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS meeting_newest_first_idx")
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -95,5 +77,4 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
-        migrations.RunPython(create_newest_first_index, drop_newest_first_index),
     ]

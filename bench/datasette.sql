@@ -1,0 +1,31 @@
+-- Datasette's side of the benchmark: the public meetings in one table, in the
+-- listing's order (newest first, undated last), with city, year and track as
+-- plain indexed columns to facet on; and the public people.
+CREATE TABLE meetings AS
+SELECT
+    m.slug, m.title, m.start_date, m.date_precision,
+    strftime('%Y', m.start_date) AS year,
+    c.slug AS city, c.name AS city_name, c.country AS country,
+    m.track, m.status, m.venue, m.summary
+FROM src.meetings_meeting AS m
+LEFT JOIN src.meetings_city AS c ON c.id = m.city_id
+WHERE m.visibility IN ('public', 'participants_withheld')
+ORDER BY m.start_date DESC NULLS LAST, m.id DESC;
+
+CREATE INDEX meetings_slug ON meetings (slug);
+CREATE INDEX meetings_city ON meetings (city);
+CREATE INDEX meetings_year ON meetings (year);
+CREATE INDEX meetings_track ON meetings (track);
+
+CREATE TABLE people AS
+SELECT p.slug, p.full_name, p.country, p.bio
+FROM src.people_person AS p
+WHERE EXISTS (
+    SELECT 1
+    FROM src.meetings_participation AS pa
+    JOIN src.meetings_meeting AS m ON m.id = pa.meeting_id
+    WHERE pa.person_id = p.id AND pa.anonymised = 0 AND m.visibility = 'public'
+)
+ORDER BY p.id;
+
+CREATE INDEX people_slug ON people (slug);
