@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test check serve bench install install-dev browser clean
+.PHONY: run test check serve bench install install-dev clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,7 @@ install-dev: $(BIN)/activate
 # Set up everything and serve the site at http://127.0.0.1:8000 (debug on).
 run: install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py setup_roles
 	$(DEV_ENV) $(PY) manage.py loaddemo
 	$(DEV_ENV) $(PY) manage.py create_local_admin
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
@@ -34,6 +35,17 @@ check: install-dev
 	$(BIN)/ruff format --check .
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEV_ENV) $(PY) manage.py check
+
+# Production serving: debug off, gunicorn, hashed and compressed static files.
+# Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS in the environment.
+serve: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+	$(BIN)/gunicorn backchannel.wsgi
+
+# Benchmark against Datasette on 100,000 synthetic meetings (see bench/RESULTS.md).
+bench: install
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles artifacts
