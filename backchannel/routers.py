@@ -8,13 +8,13 @@ command) has written anything, during unsafe requests and in the admin (see
 
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
 REPLICA = "replica"
 # Logins and sessions must see their own writes at once.
 PRIMARY_ONLY_APPS = frozenset({"auth", "sessions", "admin"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-ADMIN_PREFIX = "/admin/"
 
 _pinned = ContextVar("backchannel_read_from_primary", default=False)
 
@@ -54,7 +54,8 @@ class ReplicaPinMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        pinned = request.method not in SAFE_METHODS or request.path.startswith(ADMIN_PREFIX)
+        in_admin = request.path.startswith(f"/{settings.ADMIN_PATH}")
+        pinned = request.method not in SAFE_METHODS or in_admin
         token = _pinned.set(pinned)
         try:
             return self.get_response(request)

@@ -57,6 +57,12 @@ def host_countries():
     return in_use.order_by().values_list("country", flat=True).distinct()
 
 
+def form_for(request, form_class):
+    """The participation form, knowing whether this user may publish names."""
+    may_publish = request.user.has_perm(PUBLISH_PERMISSION)
+    return type(form_class.__name__, (form_class,), {"may_publish": may_publish})
+
+
 class ParticipationInline(admin.TabularInline):
     model = Participation
     form = ParticipationForm
@@ -67,6 +73,10 @@ class ParticipationInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("person")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = form_for(request, self.form)
+        return super().get_formset(request, obj, **kwargs)
 
 
 @admin.register(Meeting)
@@ -209,6 +219,10 @@ class ParticipationAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["meeting", "person"]
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = form_for(request, self.form)
+        return super().get_form(request, obj, change, **kwargs)
 
 
 @admin.register(City)

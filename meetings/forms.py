@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_countries import countries
 
-from .models import Meeting, Participation
+from .models import Meeting, Participation, Visibility
 from .track import UNCOUNTED_ROLES
 
 STALE_MESSAGE = (
@@ -65,8 +65,20 @@ def _party_codes(meeting):
     return [str(party) for party in meeting.parties] if meeting else []
 
 
+NAMING_MESSAGE = (
+    "This meeting is already published: naming a participant would publish the name at "
+    "once. Tick “anonymised”, or ask a publisher to name them."
+)
+
+
 class ParticipationForm(forms.ModelForm):
-    """One participant: counted roles sit for one of the meeting's parties."""
+    """One participant: counted roles sit for one of the meeting's parties.
+
+    ``may_publish`` is set per request by the admin: without the publish
+    permission, nobody can newly name a participant of a published meeting.
+    """
+
+    may_publish = True
 
     class Meta:
         model = Participation
@@ -74,6 +86,8 @@ class ParticipationForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        if self._would_publish_a_name(cleaned_data):
+            self.add_error("anonymised", NAMING_MESSAGE)
         role, side = cleaned_data.get("role"), cleaned_data.get("side")
         if role is None or role in UNCOUNTED_ROLES:
             return cleaned_data
@@ -85,6 +99,23 @@ class ParticipationForm(forms.ModelForm):
         if meeting is not None and str(side) not in parties:
             self.add_error("side", _not_a_party_message(side, parties))
         return cleaned_data
+
+
+    def _would_publish_a_name(self, cleaned_data):
+        meeting = cleaned_data.get("meeting") or getattr(self.instance, "meeting", None)
+        person = cleaned_data.get("person")
+        if self.may_publish or meeting is None or person is None:
+            return False
+        if cleaned_data.get("anonymised") or meeting.visibility != Visibility.PUBLIC:
+            return False
+        saved = Participation.objects.filter(pk=self.instance.pk).first()
+        already_public = (
+            saved is not None
+            and saved.is_named
+            and saved.person_id == person.pk
+            and saved.meeting_id == meeting.pk
+        )
+        return not already_public
 
 
 def _not_a_party_message(side, parties):

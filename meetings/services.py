@@ -1,4 +1,14 @@
-"""Operations that span several models: keeping the stored track true."""
+"""Operations that span several models: keeping the stored track true.
+
+``Meeting.save()``, ``Participation.save()`` and the participation post_delete
+signal call these, so every save or delete through the ORM or the admin keeps
+``Meeting.track`` equal to the rule. Queryset ``update()`` and ``bulk_create()``
+bypass them: code that writes meetings or participations in bulk must call
+``meeting_refresh_track`` for each meeting it touched (``populate`` computes the
+track itself before inserting).
+"""
+
+from django.utils import timezone
 
 from .models import Meeting, Participation
 from .track import compute_track
@@ -26,7 +36,11 @@ def meeting_refresh_track(meeting_id):
     if meeting is None:  # deleted along with its participations
         return
     result = compute_track(meeting.parties, _participation_rows(meeting_id), meeting.track_override)
-    Meeting.objects.filter(pk=meeting_id).update(track=result.track, side_tracks=result.sides)
+    # A change of participants is a change of the meeting: its timestamp moves too
+    # (sitemap, feed, calendar, and the admin's check against lost updates).
+    Meeting.objects.filter(pk=meeting_id).update(
+        track=result.track, side_tracks=result.sides, updated_at=timezone.now()
+    )
 
 
 def meeting_override_conflict(meeting):

@@ -1,5 +1,6 @@
 """Deleting a participation, alone or in a cascade, changes its meeting's track."""
 
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
@@ -9,6 +10,9 @@ from .services import meeting_refresh_track
 
 @receiver(post_delete, sender=Participation, dispatch_uid="participation_deleted_refresh_track")
 def participation_deleted(sender, instance, origin=None, **kwargs):
-    if isinstance(origin, Meeting):  # the meeting itself is going
+    meeting_going = isinstance(origin, Meeting) or (
+        isinstance(origin, QuerySet) and origin.model is Meeting
+    )
+    if meeting_going:
         return
     meeting_refresh_track(instance.meeting_id)

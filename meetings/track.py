@@ -34,14 +34,15 @@ def compute_track(parties, participations, override=""):
     """The meeting's track and each side's view.
 
     ``parties`` are the meeting's sides (country codes); ``participations`` are
-    ``(side, capacity, role)`` triples. A counted participant's side is a side
-    of the meeting even if it is missing from ``parties``.
+    ``(side, capacity, role)`` triples. Only the parties are sides: a participant
+    for any other country is not counted (data entry refuses such a side), so
+    no side a meeting does not declare ever shows on its page.
     """
     capacities = {str(party): set() for party in parties}
     for side, capacity, role in participations:
-        if role in UNCOUNTED_ROLES or not side:
+        if role in UNCOUNTED_ROLES or str(side) not in capacities:
             continue
-        capacities.setdefault(str(side), set()).add(capacity)
+        capacities[str(side)].add(capacity)
     sides = {side: side_track(found) for side, found in sorted(capacities.items())}
     views = set(sides.values())
     if not sides or None in views:

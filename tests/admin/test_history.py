@@ -5,7 +5,7 @@ from tests.factories import make_meeting, make_person
 
 
 def test_admin_change_of_a_meeting_records_history_with_the_user(client, editor):
-    meeting = make_meeting(title="Before", slug="before")
+    meeting = make_meeting(title="Before", slug="before", visibility="confidential")
     person = make_person()
     client.force_login(editor)
     rows = [{"person": person.pk, "side": "US", "capacity": "expert"}]

@@ -60,6 +60,7 @@ def test_role_permissions_are_as_designed(roles):
 def confidential(db):
     meeting = make_meeting(title="Secret talks", slug="secret-talks", visibility="confidential")
     make_participation(meeting, side="US")
+    meeting.refresh_from_db()  # the participation moved its timestamp
     return meeting
 
 
@@ -171,3 +172,77 @@ def test_role_can_do_exactly_what_it_should(request, role):
     actions = ("view", "add", "change", "delete", "publish")
     found = tuple(user.has_perm(f"meetings.{action}_meeting") for action in actions)
     assert found == MATRIX[role]
+
+
+@pytest.fixture
+def published(db):
+    meeting = make_meeting(title="Open talks", slug="open-talks", visibility="public")
+    make_participation(meeting, make_person(full_name="Kept Secret"), side="US", anonymised=True)
+    meeting.refresh_from_db()
+    return meeting
+
+
+def _rows(meeting, **changes):
+    rows = []
+    for participation in meeting.participations.all():
+        row = {
+            "id": participation.pk,
+            "meeting": meeting.pk,
+            "person": participation.person_id,
+            "side": str(participation.side),
+            "capacity": participation.capacity,
+            "anonymised": participation.anonymised,
+        }
+        rows.append(row | changes)
+    return rows
+
+
+def test_editor_cannot_unmask_an_anonymised_participant_of_a_published_meeting(
+    client, editor, published
+):
+    client.force_login(editor)
+    data = meeting_form_data(published, participations=_rows(published, anonymised=False))
+    response = client.post(_change(published), data)
+    assert response.status_code == 200
+    errors = response.context["inline_admin_formsets"][0].formset.forms[0].errors
+    assert "Tick “anonymised”" in errors["anonymised"][0]
+    assert published.participations.get().anonymised is True
+
+
+def test_editor_cannot_add_a_named_participant_to_a_published_meeting(client, editor, published):
+    client.force_login(editor)
+    newcomer = make_person(full_name="New Name")
+    row = {"person": newcomer.pk, "side": "KP", "capacity": "official", "meeting": published.pk}
+    data = meeting_form_data(published, participations=[*_rows(published), row])
+    assert client.post(_change(published), data).status_code == 200
+    assert not published.participations.filter(person=newcomer).exists()
+    row["anonymised"] = True
+    data = meeting_form_data(published, participations=[*_rows(published), row])
+    assert client.post(_change(published), data).status_code == 302
+    assert published.participations.get(person=newcomer).anonymised is True
+
+
+def test_editor_cannot_move_a_named_participant_into_a_published_meeting(
+    client, editor, published, confidential
+):
+    client.force_login(editor)
+    moving = confidential.participations.get()
+    url = reverse("admin:meetings_participation_change", args=[moving.pk])
+    data = {
+        "meeting": published.pk,
+        "person": moving.person_id,
+        "side": "US",
+        "capacity": moving.capacity,
+        "role": moving.role,
+        "title_at_time": "",
+    }
+    assert client.post(url, data).status_code == 200
+    moving.refresh_from_db()
+    assert moving.meeting == confidential
+
+
+def test_publisher_may_name_a_participant_of_a_published_meeting(client, publisher, published):
+    client.force_login(publisher)
+    data = meeting_form_data(published, participations=_rows(published, anonymised=False))
+    assert client.post(_change(published), data).status_code == 302
+    assert published.participations.get().anonymised is False

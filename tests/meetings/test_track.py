@@ -1,6 +1,8 @@
 """The track rule, case by case, as a pure function and as stored on meetings."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from meetings.models import Meeting, Participation
 from meetings.track import compute_track
@@ -79,10 +81,15 @@ def test_compute_track_override_ignored_when_every_side_is_determined():
     assert compute_track(["KP", "US"], rows, override="2").track == "1"
 
 
-def test_compute_track_counts_a_side_missing_from_parties():
-    rows = [("KP", OFFICIAL, "member"), ("US", EXPERT, "member"), ("CN", EXPERT, "member")]
+def test_compute_track_ignores_a_side_missing_from_parties():
+    rows = [("KP", OFFICIAL, "member"), ("US", EXPERT, "member"), ("CN", OFFICIAL, "member")]
     result = compute_track(["KP", "US"], rows)
-    assert result.sides == {"CN": "2", "KP": "1", "US": "2"}
+    assert (result.track, result.sides) == ("1.5", {"KP": "1", "US": "2"})
+
+
+def test_compute_track_without_parties_has_no_sides():
+    result = compute_track([], [("US", OFFICIAL, "member")], override="2")
+    assert (result.track, result.sides) == ("2", {})
 
 
 # Stored track, kept equal to the rule through the ORM.
@@ -186,3 +193,24 @@ def test_stored_track_survives_save_with_update_fields():
     meeting.title = "Renamed"
     meeting.save(update_fields=["title"])
     assert _stored(meeting)[0] == ""
+
+
+@pytest.mark.django_db
+def test_participant_change_moves_the_meetings_timestamp():
+    meeting = make_meeting(parties=["KP", "US"])
+    before = meeting.updated_at
+    make_participation(meeting, side="KP", capacity=OFFICIAL)
+    meeting.refresh_from_db()
+    assert meeting.updated_at > before
+
+
+@pytest.mark.django_db
+def test_deleting_meetings_in_bulk_does_not_recompute_their_tracks():
+    for _ in range(3):
+        meeting = make_meeting(parties=["KP", "US"])
+        make_participation(meeting, side="KP", capacity=OFFICIAL)
+    with CaptureQueriesContext(connection) as captured:
+        Meeting.objects.all().delete()
+    recomputes = [q for q in captured.captured_queries if 'UPDATE "meetings_meeting"' in q["sql"]]
+    assert recomputes == []
+    assert not Meeting.objects.exists()
