@@ -3,8 +3,8 @@
 Each test draws query strings from a mix of valid values, control and format
 characters, arbitrary (surrogate-free) unicode, very long values, repeated
 parameters, SQL-looking and markup strings, and unknown parameter names. An
-oracle written from the documented parameter rules (DESIGN.md, the filters)
-says which parameters a request must be refused for; the test checks the
+oracle restating the parameter rules (backchannel/parameters.py and the two
+FilterSets) says which parameters a request must be refused for; the test checks the
 answer against it: never a 5xx, 400 naming exactly those parameters, 404 only
 past the last page, 200 otherwise, and no markup echoed unescaped.
 """
