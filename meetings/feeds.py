@@ -1,6 +1,7 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .models import Meeting
 
@@ -26,13 +27,14 @@ class LatestMeetingsFeed(Feed):
         return item.title
 
     def item_description(self, item):
+        """Plain text, escaped: Atom marks the summary as HTML, which readers render."""
         parts = [item.date_display]
         if item.city:
             parts.append(f"{item.city.name}, {item.city.country.name}")
         parts.append(f"Track {item.track}" if item.track else "Track not determined")
         parts.append(item.get_status_display())
         text = " · ".join(parts)
-        return f"{text}. {item.summary}" if item.summary else text
+        return escape(f"{text}. {item.summary}" if item.summary else text)
 
     def item_pubdate(self, item):
         return item.created_at

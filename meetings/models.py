@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -17,6 +19,7 @@ class Visibility(models.TextChoices):
 
 
 PUBLIC_VISIBILITIES = [Visibility.PUBLIC, Visibility.PARTICIPANTS_WITHHELD]
+LINK_SCHEMES = ("http", "https")
 
 
 class Track(models.TextChoices):
@@ -155,6 +158,16 @@ class Source(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.publisher})" if self.publisher else self.title
+
+    @property
+    def link_url(self):
+        """The URL when it is safe to link to (http or https with a host), else "".
+
+        Forms validate the scheme, but a value saved through the ORM or an import
+        could carry ``javascript:`` or ``data:``, which must never become an href.
+        """
+        parts = urlsplit(self.url)
+        return self.url if parts.scheme.lower() in LINK_SCHEMES and parts.netloc else ""
 
 
 class MeetingQuerySet(models.QuerySet):

@@ -4,3 +4,20 @@ import pytest
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    """Hypothesis caches what it learns under ./.hypothesis, even while collecting;
+    point it at a temporary folder, removed at the end, so the working tree stays clean."""
+    import tempfile
+
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    config.hypothesis_home = tempfile.mkdtemp(prefix="hypothesis-")
+    set_hypothesis_home_dir(config.hypothesis_home)
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    shutil.rmtree(getattr(config, "hypothesis_home", ""), ignore_errors=True)
