@@ -67,7 +67,7 @@ def participant_record(participation, labels):
         "label": labels.of(participation),
         "side": participation.side.code or None,
         "capacity": participation.capacity,
-        "role": participation.role,
+        "role": participation.role if named else None,
         "title_at_time": participation.title_at_time if named else "",
     }
 

@@ -57,7 +57,7 @@ def test_json_export_hides_anonymised_names_and_withheld_participants(client, de
             "label": "an expert, North Korea",
             "side": "KP",
             "capacity": "expert",
-            "role": "member",
+            "role": None,
             "title_at_time": "",
         }
     ]

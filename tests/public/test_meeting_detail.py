@@ -105,3 +105,19 @@ def test_detail_quote_of_anonymised_participant_is_hidden(client):
     make_participation(meeting, person, anonymised=True)
     make_quote(person, meeting=meeting, text="Unattributable remark")
     assert "Unattributable remark" not in body(client.get(meeting.get_absolute_url()))
+
+
+def test_anonymised_participant_shows_no_role(client):
+    meeting = make_meeting(title="Quiet talks", slug="quiet-talks")
+    make_participation(
+        meeting,
+        make_person(full_name="Hidden Head"),
+        side="KP",
+        capacity="official",
+        role="head",
+        anonymised=True,
+    )
+    text = client.get("/meetings/quiet-talks/").content.decode()
+    assert "A serving official, North Korea" in text
+    assert "head of delegation" not in text
+    assert "Hidden Head" not in text
