@@ -79,12 +79,15 @@ def cached_public(key_parts, compute, timeout=None):
     ``key_parts`` is anything JSON can write (lists, dicts, strings, numbers,
     dates): name the value and give the query's normalised parameters, e.g.
     ``("facets", query_key_parts(request.GET, ["city", "year", "track", "q"]))``.
+    With ``MEETINGS_CACHE_SECONDS = 0`` nothing is cached: ``compute()`` runs every time.
     """
+    seconds = getattr(settings, "MEETINGS_CACHE_SECONDS", DEFAULT_SECONDS)
+    if not seconds:  # caching turned off: always compute
+        return compute()
     key = public_key(key_parts)
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
-        seconds = getattr(settings, "MEETINGS_CACHE_SECONDS", DEFAULT_SECONDS)
         cache.set(key, value, timeout=seconds if timeout is None else timeout)
     return value
 

@@ -83,10 +83,27 @@ def query_with(params, name, values):
     return query
 
 
-def build_facet(filterset, params, name, total):
-    """(items, rows) for one facet; rows are the GROUP BY result it was built from."""
+def facet_rows(filterset, name):
+    """[(value, label, count)] of one facet: over the result without its own filter if active."""
+    active = filterset.active(name)
+    return FACET_ROWS[name](filterset.qs_without(name) if active else filterset.qs)
+
+
+def filter_key(filterset):
+    """The cleaned filter values (not the sort or page), written canonically: a cache key part."""
+    key = {}
+    for name in filterset.filters:
+        if name == "sort":
+            continue
+        values = sorted({canonical(value) for value in filterset.active(name)})
+        if values:
+            key[name] = values
+    return key
+
+
+def build_facet(filterset, params, name, total, rows):
+    """The facet's items (links) from its GROUP BY ``rows``."""
     active = [canonical(value) for value in filterset.active(name)]
-    rows = FACET_ROWS[name](filterset.qs_without(name) if active else filterset.qs)
     items = []
     for value, label, count in rows:
         selected = value in active
@@ -99,7 +116,7 @@ def build_facet(filterset, params, name, total):
         items = [i for i in items if i.selected] + [i for i in items if not i.selected][
             :FACET_LIMIT
         ]
-    return items, rows
+    return items
 
 
 def chip_label(name, value, filterset):

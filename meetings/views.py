@@ -10,8 +10,9 @@ from django.views.decorators.http import require_safe
 
 from backchannel.parameters import PAGE_ERROR, page_number, parameter_errors
 
+from .cache import cached_public
 from .filters import SORT_CHOICES, meeting_filter
-from .listing import build_chips, build_facet, year_chart
+from .listing import FACET_ROWS, build_chips, build_facet, facet_rows, filter_key, year_chart
 from .models import City, DialogueSeries, Meeting, Participation, Quote, Status, Topic, Track
 
 HOME_LATEST = 8
@@ -38,27 +39,43 @@ def validated_filter(request):
     return filterset, errors
 
 
+def public_filter_choices():
+    """The public cities, years, topics and series the form offers (cached)."""
+    return {
+        "cities": list(City.objects.public().order_by("name")),
+        "years": [day.year for day in Meeting.objects.public().dates("start_date", "year", "DESC")],
+        "topics": list(Topic.objects.public().order_by("name")),
+        "series_list": list(DialogueSeries.objects.public().order_by("name")),
+    }
+
+
 def filter_options():
     """What the filter form offers: only values public meetings use."""
-    cities = list(City.objects.public().order_by("name"))
+    choices = cached_public(("filter-choices",), public_filter_choices)
+    cities = choices["cities"]
     country_names = {city.country.code: city.country.name for city in cities if city.country}
-    return {
-        "cities": cities,
+    return choices | {
         "countries": sorted(country_names.items(), key=lambda item: item[1]),
-        "years": [day.year for day in Meeting.objects.public().dates("start_date", "year", "DESC")],
         "tracks": Track.choices,
         "statuses": Status.choices,
-        "topics": Topic.objects.public().order_by("name"),
-        "series_list": DialogueSeries.objects.public().order_by("name"),
         "sort_choices": SORT_CHOICES,
     }
 
 
+def listing_counts(filterset):
+    """{"total", "rows": {facet: [(value, label, count)]}} of a valid public filter (cached)."""
+
+    def compute():
+        rows = {name: facet_rows(filterset, name) for name in FACET_ROWS}
+        return {"total": filterset.qs.count(), "rows": rows}
+
+    return cached_public(("listing-counts", filter_key(filterset)), compute)
+
+
 def listing_context(filterset, params):
-    total = filterset.qs.count()
-    facets, rows = {}, {}
-    for name in ("city", "year", "track"):
-        facets[name], rows[name] = build_facet(filterset, params, name, total)
+    counts = listing_counts(filterset)
+    total, rows = counts["total"], counts["rows"]
+    facets = {name: build_facet(filterset, params, name, total, rows[name]) for name in rows}
     selected_years = {int(year) for year in filterset.active("year")}
     return {
         "total": total,
