@@ -104,6 +104,10 @@ def filter_key(filterset):
 def build_facet(filterset, params, name, total, rows):
     """The facet's items (links) from its GROUP BY ``rows``."""
     active = [canonical(value) for value in filterset.active(name)]
+    if name == "city":  # the selected cities, then the biggest others
+        rows = [row for row in rows if row[0] in active] + [
+            row for row in rows if row[0] not in active
+        ][:FACET_LIMIT]
     items = []
     for value, label, count in rows:
         selected = value in active
@@ -112,10 +116,6 @@ def build_facet(filterset, params, name, total, rows):
         else:
             values, target = [*active, value], total + count if active else count
         items.append(FacetItem(label, count, selected, query_with(params, name, values), target))
-    if name == "city":
-        items = [i for i in items if i.selected] + [i for i in items if not i.selected][
-            :FACET_LIMIT
-        ]
     return items
 
 

@@ -5,9 +5,12 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from backchannel.pagecache import cached_public_page
 from backchannel.parameters import PAGE_ERROR, page_number, parameter_errors
 
 from .cache import cached_public
@@ -40,22 +43,45 @@ def validated_filter(request):
 
 
 def public_filter_choices():
-    """The public cities, years, topics and series the form offers (cached)."""
+    """(value, escaped value, escaped label) of each option of the form's lists.
+
+    Only values public meetings use. Escaped once here, so a request only joins strings:
+    a few hundred cities and a thousand series rendered by the template engine took
+    most of a listing request's time.
+    """
+    cities = list(City.objects.public().order_by("name"))
+    country_names = {city.country.code: city.country.name for city in cities if city.country}
+    years = [str(day.year) for day in Meeting.objects.public().dates("start_date", "year", "DESC")]
+    pairs = {
+        "city": [(city.slug, f"{city.name}, {city.country.name}") for city in cities],
+        "country": sorted(country_names.items(), key=lambda item: item[1]),
+        "year": [(year, year) for year in years],
+        "topic": [(t.slug, t.name) for t in Topic.objects.public().order_by("name")],
+        "series": [(s.slug, s.name) for s in DialogueSeries.objects.public().order_by("name")],
+    }
     return {
-        "cities": list(City.objects.public().order_by("name")),
-        "years": [day.year for day in Meeting.objects.public().dates("start_date", "year", "DESC")],
-        "topics": list(Topic.objects.public().order_by("name")),
-        "series_list": list(DialogueSeries.objects.public().order_by("name")),
+        name: [(value, escape(value), escape(label)) for value, label in items]
+        for name, items in pairs.items()
     }
 
 
-def filter_options():
-    """What the filter form offers: only values public meetings use."""
+def options_html(choices, selected):
+    """The <option> elements of one list, with the selected ones marked."""
+    chosen = set(selected)
+    return mark_safe(  # noqa: S308 (every value and label was escaped by public_filter_choices)
+        "".join(
+            f'<option value="{value_html}"{" selected" if value in chosen else ""}>'
+            f"{label_html}</option>"
+            for value, value_html, label_html in choices
+        )
+    )
+
+
+def filter_options(selected):
+    """What the filter form offers, as option HTML for each list."""
     choices = cached_public(("filter-choices",), public_filter_choices)
-    cities = choices["cities"]
-    country_names = {city.country.code: city.country.name for city in cities if city.country}
-    return choices | {
-        "countries": sorted(country_names.items(), key=lambda item: item[1]),
+    return {
+        "options": {name: options_html(items, selected[name]) for name, items in choices.items()},
         "tracks": Track.choices,
         "statuses": Status.choices,
         "sort_choices": SORT_CHOICES,
@@ -86,11 +112,12 @@ def listing_context(filterset, params):
 
 
 def render_list(request, context, status=200):
-    context |= filter_options()
+    context |= filter_options(context["selected"])
     return render(request, "meetings/meeting_list.html", context, status=status)
 
 
 @require_safe
+@cached_public_page
 def meeting_list(request):
     filterset, errors = validated_filter(request)
     number = page_number(request.GET)
@@ -163,6 +190,7 @@ def sides(meeting, participations):
 
 
 @require_safe
+@cached_public_page
 def meeting_detail(request, slug):
     meeting = get_object_or_404(
         Meeting.objects.public()

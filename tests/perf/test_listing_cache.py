@@ -61,8 +61,9 @@ def test_a_meeting_made_confidential_leaves_every_cached_count(client, geneva):
     assert unfiltered.context["total"] == 1
     assert "Pyongyang" not in city_counts(unfiltered)
     assert 1999 not in [bar["year"] for bar in unfiltered.context["chart"]["bars"]]
-    assert [city.slug for city in unfiltered.context["cities"]] == ["geneva"]
-    assert 1999 not in unfiltered.context["years"]
+    assert 'value="pyongyang"' not in unfiltered.context["options"]["city"]
+    assert 'value="geneva"' in unfiltered.context["options"]["city"]
+    assert 'value="1999"' not in unfiltered.context["options"]["year"]
     body = unfiltered.content.decode()
     assert "Later secret" not in body and "Pyongyang" not in body
     # The city is no longer a public value at all, and the search finds nothing.
@@ -90,10 +91,8 @@ def test_a_warm_cache_saves_queries(client, geneva, query):
 
 
 def test_equal_filters_in_another_order_share_the_cached_counts(client, geneva):
-    queries_for(client, "?year=2017&city=geneva")
-    assert queries_for(client, "?city=geneva&year=2017") == queries_for(
-        client, "?year=2017&city=geneva"
-    )
+    cold = queries_for(client, "?year=2017&city=geneva")
+    assert queries_for(client, "?city=geneva&year=2017") <= cold - 4
 
 
 def test_no_caching_when_turned_off(client, geneva, settings):
@@ -103,6 +102,18 @@ def test_no_caching_when_turned_off(client, geneva, settings):
 
 
 def test_the_sort_and_page_share_the_cached_counts(client, geneva):
-    queries_for(client)
-    sorted_page = queries_for(client, "?sort=date")
-    assert sorted_page == queries_for(client)
+    cold = queries_for(client)
+    assert queries_for(client, "?sort=date") <= cold - 4
+    assert queries_for(client, "?page=1") <= cold - 4
+
+
+def test_the_form_lists_escape_names_and_mark_the_selection(client):
+    city = make_city(name='Bad <b>"name"</b> & co', slug="bad-name", country="CH")
+    make_meeting(city=city, start_date=datetime.date(2016, 1, 1))
+    html = listing(client, "?city=bad-name&year=2016").content.decode()
+    assert (
+        '<option value="bad-name" selected>Bad &lt;b&gt;&quot;name&quot;&lt;/b&gt; &amp; co, '
+        "Switzerland</option>"
+    ) in html
+    assert '<option value="2016" selected>2016</option>' in html
+    assert '<option value="CH">Switzerland</option>' in html
