@@ -89,6 +89,40 @@ def facet_rows(filterset, name):
     return FACET_ROWS[name](filterset.qs_without(name) if active else filterset.qs)
 
 
+def year_track_rows(qs):
+    """(total, year rows, track rows) of ``qs`` from one GROUP BY year, track."""
+    rows = (
+        qs.order_by()
+        .annotate(year=ExtractYear("start_date"))
+        .values("year", "track")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    total, years, tracks = 0, {}, {}
+    for row in rows:
+        total += row["n"]
+        if row["year"] is not None:
+            years[row["year"]] = years.get(row["year"], 0) + row["n"]
+        if row["track"]:
+            tracks[row["track"]] = tracks.get(row["track"], 0) + row["n"]
+    labels = dict(Track.choices)
+    year_rows = [(str(year), str(year), years[year]) for year in sorted(years, reverse=True)]
+    track_rows = [(track, labels[track], tracks[track]) for track in sorted(tracks)]
+    return total, year_rows, track_rows
+
+
+def listing_counts(filterset):
+    """{"total", "rows": {facet: [(value, label, count)]}}: the total, the year and the
+    track facets come from one query when neither is active; the city facet from another."""
+    total, years, tracks = year_track_rows(filterset.qs)
+    rows = {
+        "city": facet_rows(filterset, "city"),
+        "year": facet_rows(filterset, "year") if filterset.active("year") else years,
+        "track": facet_rows(filterset, "track") if filterset.active("track") else tracks,
+    }
+    return {"total": total, "rows": rows}
+
+
 def filter_key(filterset):
     """The cleaned filter values (not the sort or page), written canonically: a cache key part."""
     key = {}

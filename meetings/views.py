@@ -15,7 +15,7 @@ from backchannel.parameters import PAGE_ERROR, page_number, parameter_errors
 
 from .cache import cached_public
 from .filters import SORT_CHOICES, meeting_filter
-from .listing import FACET_ROWS, build_chips, build_facet, facet_rows, filter_key, year_chart
+from .listing import build_chips, build_facet, filter_key, listing_counts, year_chart
 from .models import City, DialogueSeries, Meeting, Participation, Quote, Status, Topic, Track
 
 HOME_LATEST = 8
@@ -42,7 +42,7 @@ def validated_filter(request):
     return filterset, errors
 
 
-def public_filter_choices():
+def public_filter_choices(years=None):
     """(value, escaped value, escaped label) of each option of the form's lists.
 
     Only values public meetings use. Escaped once here, so a request only joins strings:
@@ -51,7 +51,9 @@ def public_filter_choices():
     """
     cities = list(City.objects.public().order_by("name"))
     country_names = {city.country.code: city.country.name for city in cities if city.country}
-    years = [str(day.year) for day in Meeting.objects.public().dates("start_date", "year", "DESC")]
+    if years is None:
+        dates = Meeting.objects.public().dates("start_date", "year", "DESC")
+        years = [str(day.year) for day in dates]
     pairs = {
         "city": [(city.slug, f"{city.name}, {city.country.name}") for city in cities],
         "country": sorted(country_names.items(), key=lambda item: item[1]),
@@ -77,9 +79,13 @@ def options_html(choices, selected):
     )
 
 
-def filter_options(selected):
-    """What the filter form offers, as option HTML for each list."""
-    choices = cached_public(("filter-choices",), public_filter_choices)
+def filter_options(selected, years=None):
+    """What the filter form offers, as option HTML for each list.
+
+    ``years``: the years of all public meetings when the caller has them already
+    (the unfiltered listing's year facet), which saves a query when nothing is cached.
+    """
+    choices = cached_public(("filter-choices",), lambda: public_filter_choices(years))
     return {
         "options": {name: options_html(items, selected[name]) for name, items in choices.items()},
         "tracks": Track.choices,
@@ -88,18 +94,15 @@ def filter_options(selected):
     }
 
 
-def listing_counts(filterset):
-    """{"total", "rows": {facet: [(value, label, count)]}} of a valid public filter (cached)."""
-
-    def compute():
-        rows = {name: facet_rows(filterset, name) for name in FACET_ROWS}
-        return {"total": filterset.qs.count(), "rows": rows}
-
-    return cached_public(("listing-counts", filter_key(filterset)), compute)
+def cached_listing_counts(filterset):
+    """The total and facet rows of a valid public filter, from the cache."""
+    return cached_public(
+        ("listing-counts", filter_key(filterset)), lambda: listing_counts(filterset)
+    )
 
 
 def listing_context(filterset, params):
-    counts = listing_counts(filterset)
+    counts = cached_listing_counts(filterset)
     total, rows = counts["total"], counts["rows"]
     facets = {name: build_facet(filterset, params, name, total, rows[name]) for name in rows}
     selected_years = {int(year) for year in filterset.active("year")}
@@ -108,11 +111,13 @@ def listing_context(filterset, params):
         "facets": facets,
         "chips": build_chips(filterset, params),
         "chart": year_chart(rows["year"], selected_years),
+        # Unfiltered, the year facet lists the years of all public meetings.
+        "public_years": None if filter_key(filterset) else [row[0] for row in rows["year"]],
     }
 
 
 def render_list(request, context, status=200):
-    context |= filter_options(context["selected"])
+    context |= filter_options(context["selected"], context.get("public_years"))
     return render(request, "meetings/meeting_list.html", context, status=status)
 
 
