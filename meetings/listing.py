@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
-from .models import Track
+from .models import City, Track
 
 FACET_LIMIT = 12
 CHART_BAR_WIDTH = 14
@@ -41,22 +41,30 @@ def canonical(value):
     return str(getattr(value, "slug", value))
 
 
+class Year(ExtractYear):
+    """The year of a date; on SQLite read from the ISO text, not through a Python function
+    called once per row (which took most of the facet query's time)."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(substr({sql}, 1, 4) AS integer)", params
+
+
 def _city_rows(qs):
-    rows = (
-        qs.exclude(city=None)
-        .order_by()
-        .values("city__slug", "city__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "city__name")
+    """Grouped by city id (read in order from an index), then the few cities' names."""
+    counts = dict(
+        qs.exclude(city=None).order_by().values_list("city_id").annotate(n=Count("pk")).order_by()
     )
-    return [(row["city__slug"], row["city__name"], row["n"]) for row in rows]
+    cities = City.objects.filter(pk__in=counts).only("slug", "name")
+    rows = sorted((-counts[c.pk], c.name, c.slug) for c in cities)
+    return [(slug, name, -negative) for negative, name, slug in rows]
 
 
 def _year_rows(qs):
     rows = (
         qs.exclude(start_date=None)
         .order_by()
-        .annotate(year=ExtractYear("start_date"))
+        .annotate(year=Year("start_date"))
         .values("year")
         .annotate(n=Count("pk"))
         .order_by("-year")
@@ -93,7 +101,7 @@ def year_track_rows(qs):
     """(total, year rows, track rows) of ``qs`` from one GROUP BY year, track."""
     rows = (
         qs.order_by()
-        .annotate(year=ExtractYear("start_date"))
+        .annotate(year=Year("start_date"))
         .values("year", "track")
         .annotate(n=Count("pk"))
         .order_by()
