@@ -49,9 +49,9 @@ def person():
     return person
 
 
-# count with the year and track facets, the city facet, rows, participants, topics;
-# form: cities, topics, series (its years are the unfiltered year facet's).
-LISTING_QUERIES = 8
+# count with the year and track facets, the city facet and its cities' names, rows,
+# participants, topics; form: cities, topics, series (years: the unfiltered year facet's).
+LISTING_QUERIES = 9
 
 
 @pytest.mark.parametrize("rows", ROWS)
