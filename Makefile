@@ -35,5 +35,9 @@ check: install-dev
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEV_ENV) $(PY) manage.py check
 
+# The benchmark (100,000 meetings, app vs Datasette; see bench/RESULTS.md). DATABASE_URL for PostgreSQL.
+bench: install-dev
+	$(PY) bench/run.py
+
 clean:
 	rm -rf $(VENV) staticfiles artifacts
