@@ -43,8 +43,8 @@ serve: install
 	$(PY) manage.py collectstatic --noinput
 	$(BIN)/gunicorn backchannel.wsgi
 
-# Benchmark against Datasette on 100,000 synthetic meetings (see bench/RESULTS.md).
-bench: install
+# The benchmark (100,000 meetings, app vs Datasette; see bench/RESULTS.md). DATABASE_URL for PostgreSQL.
+bench: install-dev
 	$(PY) bench/run.py
 
 clean:

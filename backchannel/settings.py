@@ -233,3 +233,8 @@ ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
 if ADMIN_PATH == "/":
     raise ImproperlyConfigured("DJANGO_ADMIN_PATH cannot be empty: the admin needs its own path.")
 PEOPLE_PAGE_SIZE = 30
+# Seconds a cached public value (facet counts, totals, filter choices) lives; 0 turns caching off.
+_cache_seconds = os.environ.get("MEETINGS_CACHE_SECONDS", "600").strip()
+if not _cache_seconds.isdigit():
+    raise ImproperlyConfigured(f"MEETINGS_CACHE_SECONDS must be 0 or more, not {_cache_seconds!r}.")
+MEETINGS_CACHE_SECONDS = int(_cache_seconds)

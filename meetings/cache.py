@@ -24,13 +24,24 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from people.models import Person
+from people.models import Affiliation, Organization, Person
 
 from .models import City, DialogueSeries, Meeting, Participation, Quote, Source, Topic
 
 VERSION_KEY = "meetings:public-record-version"
 DEFAULT_SECONDS = 600
-WATCHED = (Meeting, Participation, Person, City, Topic, DialogueSeries, Source, Quote)
+WATCHED = (
+    Meeting,
+    Participation,
+    Person,
+    City,
+    Topic,
+    DialogueSeries,
+    Source,
+    Quote,
+    Organization,
+    Affiliation,
+)
 WATCHED_M2M = (Meeting.topics.through, Meeting.sources.through)
 _MISSING = object()
 
@@ -79,14 +90,21 @@ def cached_public(key_parts, compute, timeout=None):
     ``key_parts`` is anything JSON can write (lists, dicts, strings, numbers,
     dates): name the value and give the query's normalised parameters, e.g.
     ``("facets", query_key_parts(request.GET, ["city", "year", "track", "q"]))``.
+    With ``MEETINGS_CACHE_SECONDS = 0`` nothing is cached: ``compute()`` runs every time.
     """
+    seconds = cache_seconds()
+    if not seconds:  # caching turned off: always compute
+        return compute()
     key = public_key(key_parts)
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
-        seconds = getattr(settings, "MEETINGS_CACHE_SECONDS", DEFAULT_SECONDS)
         cache.set(key, value, timeout=seconds if timeout is None else timeout)
     return value
+
+
+def cache_seconds():
+    return getattr(settings, "MEETINGS_CACHE_SECONDS", DEFAULT_SECONDS)
 
 
 def record_changed(sender, **kwargs):

@@ -11,11 +11,12 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from . import dates
-from .models import Status
+from .models import Meeting, Participation, Status, Visibility
 from .views import validated_filter, with_public_participants
 
 CHUNK_SIZE = 500
@@ -52,9 +53,12 @@ class Labels(dict):
     country names go through translations, which is slow row after row."""
 
     def of(self, participation):
-        key = (participation.capacity, participation.side.code)
+        return self.of_values(participation.capacity, participation.side.code)
+
+    def of_values(self, capacity, side):
+        key = (capacity, side)
         if key not in self:
-            self[key] = participation.public_label
+            self[key] = Participation(capacity=capacity, side=side).public_label
         return self[key]
 
 
@@ -128,21 +132,110 @@ def export_filename(extension):
     return f"backchannel-meetings-{timezone.now():%Y%m%d}.{extension}"
 
 
+CSV_FIELDS = [
+    "pk",
+    "slug",
+    "title",
+    "start_date",
+    "end_date",
+    "date_precision",
+    "city__name",
+    "city__country",
+    "venue",
+    "occasion",
+    "track",
+    "side_tracks",
+    "status",
+    "series__slug",
+    "visibility",
+    "summary",
+]
+
+
+def csv_batches(meetings, size=CHUNK_SIZE):
+    """Lists of up to ``size`` meeting rows (dicts), read in listing order."""
+    batch = []
+    for row in meetings.values(*CSV_FIELDS).iterator(chunk_size=size):
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def csv_lines(meetings, request):
+    """The CSV of ``meetings`` from plain rows: three queries per batch of meetings.
+
+    The same cells as ``csv_cells(meeting_record(...))`` (a test compares them), without
+    building a model instance per meeting, participant, person and topic, which took
+    most of the export's time.
+    """
+    writer = csv.writer(Echo())
+    labels = Labels()
+    url_prefix = request.build_absolute_uri(reverse("meetings:detail", args=["-"]))[:-2]
+    discloses = {value: Meeting(visibility=value).shows_participants for value in Visibility}
+    yield writer.writerow(CSV_COLUMNS)
+    for batch in csv_batches(meetings):
+        ids = [row["pk"] for row in batch]
+        topics, participants = {}, {}
+        through = Meeting.topics.through.objects.filter(meeting_id__in=ids)
+        for meeting_id, name in through.order_by("topic__name").values_list(
+            "meeting_id", "topic__name"
+        ):
+            topics.setdefault(meeting_id, []).append(name)
+        rows = (
+            Participation.objects.public()
+            .filter(meeting_id__in=ids)
+            .order_by("side", "pk")
+            .values_list(
+                "meeting_id", "person_id", "anonymised", "person__full_name", "capacity", "side"
+            )
+        )
+        for meeting_id, person_id, anonymised, name, capacity, side in rows:
+            label = labels.of_values(capacity, side)
+            named = person_id is not None and not anonymised  # Participation.is_named
+            text = f"{name} ({label})" if named else label
+            participants.setdefault(meeting_id, []).append(text)
+        for row in batch:
+            side_tracks = row["side_tracks"] or {}
+            cells = {
+                "slug": row["slug"],
+                "title": row["title"],
+                "url": f"{url_prefix}{row['slug']}/",
+                "start_date": row["start_date"],
+                "end_date": row["end_date"],
+                "date_precision": row["date_precision"],
+                "date": dates.format_date_range(
+                    row["start_date"], row["end_date"], row["date_precision"]
+                ),
+                "city": row["city__name"],
+                "country": row["city__country"] if row["city__name"] is not None else None,
+                "venue": row["venue"],
+                "occasion": row["occasion"],
+                "track": row["track"] or None,
+                "side_tracks": "; ".join(
+                    f"{k}: {v or 'undetermined'}" for k, v in side_tracks.items()
+                ),
+                "status": row["status"],
+                "series": row["series__slug"],
+                "topics": "; ".join(topics.get(row["pk"], [])),
+                "participants": "; ".join(participants.get(row["pk"], []))
+                if discloses[row["visibility"]]
+                else "not disclosed",
+                "summary": row["summary"],
+            }
+            yield writer.writerow([neutralise(cells[column]) for column in CSV_COLUMNS])
+
+
 @require_safe
 def export_csv(request):
     filterset, errors = validated_filter(request)
     if errors:
         return bad_request(errors)
-    writer = csv.writer(Echo())
-    meetings = with_public_participants(filterset.qs).iterator(chunk_size=CHUNK_SIZE)
-
-    def lines():
-        labels = Labels()
-        yield writer.writerow(CSV_COLUMNS)
-        for meeting in meetings:
-            yield writer.writerow(csv_cells(meeting_record(meeting, request, labels)))
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_lines(filterset.qs, request), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{export_filename("csv")}"'
     return response
 

@@ -8,12 +8,14 @@ parameter ORs its values; different parameters AND together.
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
 
 from people.models import Person
 
 from .models import City, DialogueSeries, Meeting, Participation, Status, Topic, Track
+from .search import full_text_condition
 
 Q_MAX_LENGTH = 200
 Q_MAX_TERMS = 10
@@ -140,7 +142,10 @@ class MeetingFilter(django_filters.FilterSet):
 
     def search(self, qs, name, value):
         """Every word must appear in a title, summary, venue, occasion or public name."""
-        for term in value.split()[:Q_MAX_TERMS]:
+        terms = value.split()[:Q_MAX_TERMS]
+        if connections[qs.db].vendor == "postgresql":
+            return self.full_text_search(qs, terms)
+        for term in terms:
             # An uncorrelated id set: the database builds it once, not once per meeting.
             named = Participation.objects.publicly_named().filter(
                 Q(person__full_name__icontains=term) | Q(person__other_names__icontains=term)
@@ -152,6 +157,15 @@ class MeetingFilter(django_filters.FilterSet):
                 | Q(occasion__icontains=term)
                 | Q(pk__in=named.values("meeting_id"))
             )
+        return qs
+
+    def full_text_search(self, qs, terms):
+        """PostgreSQL: the same rule through the GIN indexes (meetings/search.py)."""
+        named = Participation.objects.publicly_named()
+        for term in terms:
+            condition = full_text_condition(term, Meeting.objects.all(), named)
+            if condition is not None:
+                qs = qs.filter(condition)
         return qs
 
     def keep(self, qs, name, value):

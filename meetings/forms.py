@@ -100,7 +100,6 @@ class ParticipationForm(forms.ModelForm):
             self.add_error("side", _not_a_party_message(side, parties))
         return cleaned_data
 
-
     def _would_publish_a_name(self, cleaned_data):
         meeting = cleaned_data.get("meeting") or getattr(self.instance, "meeting", None)
         person = cleaned_data.get("person")

@@ -442,8 +442,12 @@ class QuoteQuerySet(models.QuerySet):
         named_there = Participation.objects.publicly_named().filter(
             person=OuterRef("person"), meeting=OuterRef("meeting")
         )
-        return self.filter(person__in=Person.objects.public()).filter(
-            Q(meeting__isnull=True) | Exists(named_there)
+        person_public = Person.objects.public().filter(pk=OuterRef("person"))
+        # Named there makes the person public, so each branch needs one correlated test
+        # (an index lookup per quote), never the set of all public people.
+        return self.filter(
+            Q(Exists(named_there), meeting__isnull=False)
+            | Q(Exists(person_public), meeting__isnull=True)
         )
 
 

@@ -5,13 +5,17 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from backchannel.pagecache import cached_public_page
 from backchannel.parameters import PAGE_ERROR, page_number, parameter_errors
 
+from .cache import cached_public
 from .filters import SORT_CHOICES, meeting_filter
-from .listing import build_chips, build_facet, year_chart
+from .listing import build_chips, build_facet, filter_key, listing_counts, year_chart
 from .models import City, DialogueSeries, Meeting, Participation, Quote, Status, Topic, Track
 
 HOME_LATEST = 8
@@ -38,42 +42,87 @@ def validated_filter(request):
     return filterset, errors
 
 
-def filter_options():
-    """What the filter form offers: only values public meetings use."""
+def public_filter_choices(years=None):
+    """(value, escaped value, escaped label) of each option of the form's lists.
+
+    Only values public meetings use. Escaped once here, so a request only joins strings:
+    a few hundred cities and a thousand series rendered by the template engine took
+    most of a listing request's time.
+    """
     cities = list(City.objects.public().order_by("name"))
     country_names = {city.country.code: city.country.name for city in cities if city.country}
+    if years is None:
+        dates = Meeting.objects.public().dates("start_date", "year", "DESC")
+        years = [str(day.year) for day in dates]
+    pairs = {
+        "city": [(city.slug, f"{city.name}, {city.country.name}") for city in cities],
+        "country": sorted(country_names.items(), key=lambda item: item[1]),
+        "year": [(year, year) for year in years],
+        "topic": [(t.slug, t.name) for t in Topic.objects.public().order_by("name")],
+        "series": [(s.slug, s.name) for s in DialogueSeries.objects.public().order_by("name")],
+    }
     return {
-        "cities": cities,
-        "countries": sorted(country_names.items(), key=lambda item: item[1]),
-        "years": [day.year for day in Meeting.objects.public().dates("start_date", "year", "DESC")],
+        name: [(value, escape(value), escape(label)) for value, label in items]
+        for name, items in pairs.items()
+    }
+
+
+def options_html(choices, selected):
+    """The <option> elements of one list, with the selected ones marked."""
+    chosen = set(selected)
+    return mark_safe(  # noqa: S308 (every value and label was escaped by public_filter_choices)
+        "".join(
+            f'<option value="{value_html}"{" selected" if value in chosen else ""}>'
+            f"{label_html}</option>"
+            for value, value_html, label_html in choices
+        )
+    )
+
+
+def filter_options(selected, years=None):
+    """What the filter form offers, as option HTML for each list.
+
+    ``years``: the years of all public meetings when the caller has them already
+    (the unfiltered listing's year facet), which saves a query when nothing is cached.
+    """
+    choices = cached_public(("filter-choices",), lambda: public_filter_choices(years))
+    return {
+        "options": {name: options_html(items, selected[name]) for name, items in choices.items()},
         "tracks": Track.choices,
         "statuses": Status.choices,
-        "topics": Topic.objects.public().order_by("name"),
-        "series_list": DialogueSeries.objects.public().order_by("name"),
         "sort_choices": SORT_CHOICES,
     }
 
 
+def cached_listing_counts(filterset):
+    """The total and facet rows of a valid public filter, from the cache."""
+    return cached_public(
+        ("listing-counts", filter_key(filterset)), lambda: listing_counts(filterset)
+    )
+
+
 def listing_context(filterset, params):
-    total = filterset.qs.count()
-    facets, rows = {}, {}
-    for name in ("city", "year", "track"):
-        facets[name], rows[name] = build_facet(filterset, params, name, total)
+    counts = cached_listing_counts(filterset)
+    total, rows = counts["total"], counts["rows"]
+    facets = {name: build_facet(filterset, params, name, total, rows[name]) for name in rows}
     selected_years = {int(year) for year in filterset.active("year")}
     return {
         "total": total,
         "facets": facets,
         "chips": build_chips(filterset, params),
         "chart": year_chart(rows["year"], selected_years),
+        # Unfiltered, the year facet lists the years of all public meetings.
+        "public_years": None if filter_key(filterset) else [row[0] for row in rows["year"]],
     }
 
 
 def render_list(request, context, status=200):
-    context |= filter_options()
+    context |= filter_options(context["selected"], context.get("public_years"))
     return render(request, "meetings/meeting_list.html", context, status=status)
 
 
 @require_safe
+@cached_public_page
 def meeting_list(request):
     filterset, errors = validated_filter(request)
     number = page_number(request.GET)
@@ -146,6 +195,7 @@ def sides(meeting, participations):
 
 
 @require_safe
+@cached_public_page
 def meeting_detail(request, slug):
     meeting = get_object_or_404(
         Meeting.objects.public()

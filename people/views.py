@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from django_countries import countries
 
+from backchannel.pagecache import cached_public_page
 from backchannel.parameters import PAGE_ERROR, page_number, parameter_errors
 
 from .filters import PersonFilter, public_organizations
@@ -104,6 +105,7 @@ def meeting_history(person):
 
 
 @require_safe
+@cached_public_page
 def person_detail(request, slug):
     person = get_object_or_404(Person.objects.public(), slug=slug)
     history = meeting_history(person)

@@ -6,6 +6,14 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached public values from one test must not answer another's (LocMem outlives rollbacks)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def pytest_configure(config):
     """Hypothesis caches what it learns under ./.hypothesis, even while collecting;
     point it at a temporary folder, removed at the end, so the working tree stays clean."""

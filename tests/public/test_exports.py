@@ -179,3 +179,23 @@ def test_listing_links_to_exports_with_its_filters(client, demo):
     assert 'href="/meetings/export.json?city=berlin"' in html
     assert 'href="/meetings/calendar.ics?city=berlin"' in html
     assert 'href="/meetings/feed/"' in html
+
+
+def test_csv_export_has_the_cells_of_the_meeting_records(client, demo, rf):
+    """The CSV is built from plain rows; it must say what the records say."""
+    from meetings.exports import Labels, csv_cells, meeting_record
+    from meetings.models import Meeting
+    from meetings.views import with_public_participants
+
+    withheld = make_meeting(
+        title="=Withheld", visibility=Visibility.PARTICIPANTS_WITHHELD, summary="+1"
+    )
+    make_participation(withheld, make_person(full_name="Hidden Person"), side="US")
+    request = rf.get("/meetings/export.csv", secure=True)
+    labels = Labels()
+    meetings = with_public_participants(Meeting.objects.public().newest_first())
+    expected = [csv_cells(meeting_record(m, request, labels)) for m in meetings]
+    rows = list(csv.reader(io.StringIO(body(client.get("/meetings/export.csv", secure=True)))))
+    assert rows[1:] == expected
+    assert len(expected) >= 3
+    assert any(row[16] == "not disclosed" for row in rows)

@@ -1,0 +1,114 @@
+"""Whole public pages from the cache: the same bytes, until any record changes."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from meetings.cache import public_key
+from meetings.models import Visibility
+from people.models import Affiliation
+from tests.factories import (
+    make_city,
+    make_meeting,
+    make_organization,
+    make_participation,
+    make_person,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    return response, len(captured)
+
+
+@pytest.fixture
+def record():
+    city = make_city(name="Geneva", slug="geneva", country="CH")
+    meeting = make_meeting(
+        city=city, start_date=datetime.date(2017, 3, 1), title="Lakeside talks", slug="lakeside"
+    )
+    person = make_person(full_name="Ada Example", slug="ada-example")
+    participation = make_participation(meeting, person, side="US")
+    return meeting, person, participation
+
+
+PAGES = ["/meetings/", "/meetings/?city=geneva", "/meetings/lakeside/", "/people/ada-example/"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_second_request_is_served_without_queries(client, record, url):
+    first, cold = get(client, url)
+    second, warm = get(client, url)
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert cold > 0 and warm == 0
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_meeting_made_confidential_disappears_from_cached_pages(client, record, url):
+    meeting, _person, _participation = record
+    assert b"Lakeside talks" in client.get(url).content
+    meeting.visibility = Visibility.CONFIDENTIAL
+    meeting.save()
+    response = client.get(url)
+    assert b"Lakeside talks" not in response.content
+    if url in ("/meetings/lakeside/", "/people/ada-example/"):
+        assert response.status_code == 404
+    elif url == "/meetings/?city=geneva":
+        assert response.status_code == 400  # no public meeting uses the city any more
+
+
+def test_an_anonymised_participant_leaves_the_cached_pages(client, record):
+    _meeting, _person, participation = record
+    for url in PAGES:
+        assert b"Ada Example" in client.get(url).content
+    participation.anonymised = True
+    participation.save()
+    for url in PAGES[:3]:
+        assert b"Ada Example" not in client.get(url).content
+    assert client.get("/people/ada-example/").status_code == 404
+
+
+def test_a_new_affiliation_shows_on_the_cached_person_page(client, record):
+    _meeting, person, _participation = record
+    client.get("/people/ada-example/")
+    organization = make_organization(name="Lake Institute")
+    Affiliation.objects.create(person=person, organization=organization)
+    assert b"Lake Institute" in client.get("/people/ada-example/").content
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "status"),
+    [
+        ("/meetings/", "city=nowhere", 400),
+        ("/meetings/", "page=99", 404),
+        ("/meetings/missing/", "", 404),
+        ("/people/nobody/", "", 404),
+    ],
+)
+def test_errors_are_not_stored(client, record, path, query, status):
+    for _ in range(2):
+        assert client.get(f"{path}?{query}").status_code == status
+    assert cache.get(public_key(("page", path, query))) is None
+    client.get("/meetings/")
+    assert cache.get(public_key(("page", "/meetings/", ""))) is not None  # the key is right
+
+
+def test_no_page_caching_when_turned_off(client, record, settings):
+    settings.MEETINGS_CACHE_SECONDS = 0
+    _response, cold = get(client, "/meetings/lakeside/")
+    _response, again = get(client, "/meetings/lakeside/")
+    assert again == cold > 0
+
+
+def test_another_query_string_is_another_page(client, record):
+    client.get("/meetings/")
+    response = client.get("/meetings/?sort=date")
+    assert response.context is not None  # rendered, not the unsorted page
