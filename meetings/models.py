@@ -2,7 +2,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django_countries import countries
 from django_countries.fields import CountryField
@@ -445,10 +445,12 @@ class QuoteQuerySet(models.QuerySet):
         person_public = Person.objects.public().filter(pk=OuterRef("person"))
         # Named there makes the person public, so each branch needs one correlated test
         # (an index lookup per quote), never the set of all public people.
+        # A source only a confidential meeting cites would reveal it: such a quote is
+        # shown without its source. (Do not select_related("source") after this.)
         return self.filter(
             Q(Exists(named_there), meeting__isnull=False)
             | Q(Exists(person_public), meeting__isnull=True)
-        )
+        ).prefetch_related(Prefetch("source", queryset=Source.objects.public()))
 
 
 class Quote(models.Model):

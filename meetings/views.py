@@ -213,7 +213,7 @@ def meeting_detail(request, slug):
     context = {
         "meeting": meeting,
         "sides": sides(meeting, participations),
-        "quotes": Quote.objects.public().filter(meeting=meeting).select_related("person", "source"),
+        "quotes": Quote.objects.public().filter(meeting=meeting).select_related("person"),
         "series_meetings": others,
     }
     return render(request, "meetings/meeting_detail.html", context)

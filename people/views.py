@@ -119,7 +119,7 @@ def person_detail(request, slug):
         "last_meeting": dated[0] if dated else None,
         "quotes": quote_model.objects.public()
         .filter(person=person)
-        .select_related("meeting", "source"),
+        .select_related("meeting"),
         "co_participants": co_participants(person),
     }
     return render(request, "people/person_detail.html", context)

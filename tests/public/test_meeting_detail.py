@@ -3,7 +3,13 @@
 import pytest
 
 from meetings.models import Visibility
-from tests.factories import make_meeting, make_participation, make_person, make_quote
+from tests.factories import (
+    make_meeting,
+    make_participation,
+    make_person,
+    make_quote,
+    make_source,
+)
 from tests.public.helpers import body
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +127,21 @@ def test_anonymised_participant_shows_no_role(client):
     assert "A serving official, North Korea" in text
     assert "head of delegation" not in text
     assert "Hidden Head" not in text
+
+
+def test_quote_citing_a_confidential_meetings_source_shows_no_source(client):
+    secret_source = make_source(title="Minutes of the secret round", url="https://example.org/s")
+    make_meeting(visibility=Visibility.CONFIDENTIAL).sources.add(secret_source)
+    open_source = make_source(title="Open article")
+    meeting = make_meeting(title="Open round", slug="open-round")
+    meeting.sources.add(open_source)
+    speaker = make_person(full_name="Quoted Speaker", slug="quoted-speaker")
+    make_participation(meeting, speaker, side="US")
+    make_quote(speaker, meeting=meeting, source=secret_source, text="First remark.")
+    make_quote(speaker, meeting=meeting, source=open_source, text="Second remark.")
+    for url in ("/meetings/open-round/", "/people/quoted-speaker/"):
+        text = client.get(url).content.decode()
+        assert "First remark." in text
+        assert "Open article" in text
+        assert "Minutes of the secret round" not in text
+        assert "example.org/s" not in text
