@@ -2,19 +2,35 @@
 
 import re
 
+from django.core.exceptions import ValidationError
+
 MAX_VALUES_PER_PARAMETER = 50
+MAX_SEARCH_WORDS = 10
 PAGE_PATTERN = re.compile(r"^[1-9][0-9]{0,8}\Z")
+# Parameters that take one value: a second one is an error, not silently dropped.
+SINGLE_VALUED = frozenset({"q", "sort", "page"})
 
 
-def parameter_errors(params):
-    """[(parameter, message)] for input no filter should see: NUL bytes, floods of values."""
+def parameter_errors(params, known):
+    """[(parameter, message)] for input no filter should see: NUL bytes, floods of values,
+    repeats of a single-valued parameter. Names outside ``known`` are ignored."""
     errors = []
     for name, values in params.lists():
+        if name not in known:
+            continue
         if any("\x00" in value for value in values):
             errors.append((name, "Remove the NUL character from the value."))
         elif len(values) > MAX_VALUES_PER_PARAMETER:
             errors.append((name, f"Give at most {MAX_VALUES_PER_PARAMETER} values."))
+        elif name in SINGLE_VALUED and len(values) > 1:
+            errors.append((name, "Give this parameter once."))
     return errors
+
+
+def validate_search_words(value):
+    """Free text is searched word by word: refuse more words than are searched."""
+    if len(value.split()) > MAX_SEARCH_WORDS:
+        raise ValidationError(f"Search for at most {MAX_SEARCH_WORDS} words.")
 
 
 def page_number(params):

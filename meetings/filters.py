@@ -12,13 +12,13 @@ from django.db import connections
 from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
 
+from backchannel.parameters import validate_search_words
 from people.models import Person
 
 from .models import City, DialogueSeries, Meeting, Participation, Status, Topic, Track
 from .search import full_text_condition
 
 Q_MAX_LENGTH = 200
-Q_MAX_TERMS = 10
 SORT_NEWEST, SORT_OLDEST = "-date", "date"
 SORT_CHOICES = [(SORT_NEWEST, "Newest first"), (SORT_OLDEST, "Oldest first")]
 
@@ -119,7 +119,12 @@ class MeetingFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         label="Status", choices=Status.choices, distinct=False
     )
-    q = django_filters.CharFilter(label="Search", max_length=Q_MAX_LENGTH, method="search")
+    q = django_filters.CharFilter(
+        label="Search",
+        max_length=Q_MAX_LENGTH,
+        method="search",
+        validators=[validate_search_words],
+    )
     sort = django_filters.ChoiceFilter(label="Sort", choices=SORT_CHOICES, method="keep")
 
     class Meta:
@@ -142,7 +147,7 @@ class MeetingFilter(django_filters.FilterSet):
 
     def search(self, qs, name, value):
         """Every word must appear in a title, summary, venue, occasion or public name."""
-        terms = value.split()[:Q_MAX_TERMS]
+        terms = value.split()
         if connections[qs.db].vendor == "postgresql":
             return self.full_text_search(qs, terms)
         for term in terms:

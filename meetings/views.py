@@ -14,7 +14,7 @@ from backchannel.pagecache import cached_public_page
 from backchannel.parameters import PAGE_ERROR, page_number, parameter_errors
 
 from .cache import cached_public
-from .filters import SORT_CHOICES, meeting_filter
+from .filters import SORT_CHOICES, MeetingFilter, meeting_filter
 from .listing import build_chips, build_facet, filter_key, listing_counts, year_chart
 from .models import City, DialogueSeries, Meeting, Participation, Quote, Status, Topic, Track
 
@@ -33,9 +33,13 @@ def with_public_participants(meetings):
     )
 
 
-def validated_filter(request):
+LISTING_PARAMETERS = frozenset({*MeetingFilter.base_filters, "page"})
+EXPORT_PARAMETERS = frozenset(MeetingFilter.base_filters)  # exports take every page
+
+
+def validated_filter(request, known=EXPORT_PARAMETERS):
     """(filterset, errors): errors name each bad parameter; the filter is unusable if any."""
-    errors = parameter_errors(request.GET)
+    errors = parameter_errors(request.GET, known)
     filterset = meeting_filter(request.GET if not errors else {}, request)
     if not errors:
         errors = filterset.error_list()
@@ -124,7 +128,7 @@ def render_list(request, context, status=200):
 @require_safe
 @cached_public_page
 def meeting_list(request):
-    filterset, errors = validated_filter(request)
+    filterset, errors = validated_filter(request, LISTING_PARAMETERS)
     number = page_number(request.GET)
     if number is None:
         errors.append(PAGE_ERROR)

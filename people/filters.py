@@ -4,10 +4,11 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
 
+from backchannel.parameters import validate_search_words
+
 from .models import Affiliation, Organization, Person
 
 Q_MAX_LENGTH = 200
-Q_MAX_TERMS = 10
 
 
 def public_organizations():
@@ -30,7 +31,12 @@ class PersonFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_organization",
     )
-    q = django_filters.CharFilter(label="Name", max_length=Q_MAX_LENGTH, method="search")
+    q = django_filters.CharFilter(
+        label="Name",
+        max_length=Q_MAX_LENGTH,
+        method="search",
+        validators=[validate_search_words],
+    )
 
     class Meta:
         model = Person
@@ -44,7 +50,7 @@ class PersonFilter(django_filters.FilterSet):
 
     def search(self, qs, name, value):
         """Every word must appear in the full name or one of the other names."""
-        for term in value.split()[:Q_MAX_TERMS]:
+        for term in value.split():
             qs = qs.filter(Q(full_name__icontains=term) | Q(other_names__icontains=term))
         return qs
 

@@ -61,7 +61,7 @@ def people_context(filterset):
 
 @require_safe
 def person_list(request):
-    errors = parameter_errors(request.GET)
+    errors = parameter_errors(request.GET, {*PersonFilter.base_filters, "page"})
     filterset = PersonFilter(request.GET if not errors else {}, queryset=Person.objects.public())
     errors = errors or filterset.error_list()
     number = page_number(request.GET)
@@ -117,9 +117,7 @@ def person_detail(request, slug):
         "history": history,
         "first_meeting": dated[-1] if dated else None,
         "last_meeting": dated[0] if dated else None,
-        "quotes": quote_model.objects.public()
-        .filter(person=person)
-        .select_related("meeting"),
+        "quotes": quote_model.objects.public().filter(person=person).select_related("meeting"),
         "co_participants": co_participants(person),
     }
     return render(request, "people/person_detail.html", context)

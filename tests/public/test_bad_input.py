@@ -157,3 +157,38 @@ def test_unknown_detail_paths_are_404(client, path):
 
 def test_post_is_refused(client, seeded):
     assert client.post("/meetings/").status_code == 405
+
+
+@pytest.mark.parametrize("url", ["/meetings/", "/people/"])
+@pytest.mark.parametrize("name", ["q", "page"])
+def test_single_valued_parameter_given_twice_is_refused(client, url, name):
+    first, second = ("1", "2") if name == "page" else ("alpha", "beta")
+    response = client.get(url, {name: [first, second]})
+    assert response.status_code == 400
+    assert f"Parameter <code>{name}</code>: Give this parameter once." in body(response)
+
+
+def test_sort_given_twice_is_refused(client):
+    response = client.get("/meetings/", {"sort": ["date", "-date"]})
+    assert response.status_code == 400
+    assert "Parameter <code>sort</code>" in body(response)
+
+
+@pytest.mark.parametrize("url", ["/meetings/", "/people/", "/meetings/export.csv"])
+def test_search_with_more_words_than_searched_is_refused(client, url):
+    response = client.get(url, {"q": " ".join(f"w{n}" for n in range(11))})
+    assert response.status_code == 400
+    assert "q" in body(response)
+    assert "Search for at most 10 words." in body(response)
+    assert client.get(url, {"q": " ".join(f"w{n}" for n in range(10))}).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/meetings/", "/people/", "/meetings/export.json"])
+def test_unknown_parameters_are_ignored_whatever_their_value(client, url):
+    make_meeting(title="Visible")
+    plain = client.get(url)
+    noisy = client.get(url, {"utm_source": ["a\x00b"] * 60, "ref": "<b>x</b>"})
+    assert noisy.status_code == plain.status_code == 200
+    # Any query string marks a listing noindex for crawlers; nothing else may change.
+    robots = '  <meta name="robots" content="noindex, nofollow">\n'
+    assert body(noisy).replace(robots, "") == body(plain).replace(robots, "")
