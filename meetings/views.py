@@ -139,7 +139,8 @@ def meeting_list(request):
         "selected": selected,
         "more_filters_open": bool(errors) or any(selected[name] for name in MORE_FILTERS),
         # Filter combinations are endless: crawlers get the sitemap instead.
-        "filtered": any(name != "page" for name in request.GET),
+        "filtered": any(name in EXPORT_PARAMETERS for name in request.GET),
+        "export_query": export_query(request.GET),
     }
     if errors:
         return render_list(request, context, status=400)
@@ -150,6 +151,15 @@ def meeting_list(request):
         raise Http404("No such page.")
     context["page_obj"] = paginator.page(number)
     return render_list(request, context)
+
+
+def export_query(params):
+    """'?city=berlin&…': the listing's filters for its export links, nothing else."""
+    kept = params.copy()
+    for name in list(kept):
+        if name not in EXPORT_PARAMETERS:
+            del kept[name]
+    return f"?{kept.urlencode()}" if kept else ""
 
 
 def selected_values(filterset):
