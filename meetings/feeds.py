@@ -1,4 +1,5 @@
 from django.contrib.syndication.views import Feed
+from django.db.models import F
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
@@ -9,7 +10,7 @@ FEED_SIZE = 50
 
 
 class LatestMeetingsFeed(Feed):
-    """Public meetings, the most recently recorded first."""
+    """Public meetings, the most recently published first."""
 
     feed_type = Atom1Feed
     title = "Backchannel: informal diplomatic talks on the record"
@@ -20,7 +21,7 @@ class LatestMeetingsFeed(Feed):
         return (
             Meeting.objects.public()
             .select_related("city")
-            .order_by("-created_at", "-pk")[:FEED_SIZE]
+            .order_by(F("published_at").desc(nulls_last=True), "-pk")[:FEED_SIZE]
         )
 
     def item_title(self, item):
@@ -37,7 +38,7 @@ class LatestMeetingsFeed(Feed):
         return escape(f"{text}. {item.summary}" if item.summary else text)
 
     def item_pubdate(self, item):
-        return item.created_at
+        return item.published_at
 
     def item_updateddate(self, item):
         return item.updated_at

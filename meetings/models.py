@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 from django_countries import countries
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -257,6 +258,13 @@ class Meeting(models.Model):
     sources = models.ManyToManyField(Source, blank=True, related_name="meetings")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="When the meeting last left confidential: the date the public sees.",
+    )
 
     objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords()
@@ -302,12 +310,25 @@ class Meeting(models.Model):
         from .services import meeting_apply_track
 
         meeting_apply_track(self)
+        self._apply_publication()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "track", "side_tracks"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "track",
+                "side_tracks",
+                "published_at",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("meetings:detail", args=[self.slug])
+
+    def _apply_publication(self):
+        # The public never learns how long a record was kept confidential.
+        if self.visibility == Visibility.CONFIDENTIAL:
+            self.published_at = None
+        elif self.published_at is None:
+            self.published_at = timezone.now()
 
     def clean(self):
         super().clean()

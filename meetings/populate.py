@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from people.models import Affiliation, Organization, Person
@@ -125,6 +126,7 @@ class Populator:
         self.sizes = Sizes(meetings)
         self.counts = {}
         self.series_rounds = {}
+        self.published_at = timezone.now()  # bulk inserts skip Meeting.save()
 
     def _count(self, name, rows):
         self.counts[name] = self.counts.get(name, 0) + len(rows)
@@ -332,6 +334,7 @@ class Populator:
             side_tracks=result.sides,
             track_override=override,
             visibility=visibility,
+            published_at=None if visibility == Visibility.CONFIDENTIAL else self.published_at,
             summary=summary_for(topics),
             internal_notes="Synthetic staff note." if visibility == Visibility.CONFIDENTIAL else "",
         )

@@ -112,3 +112,18 @@ def test_cities_topics_and_sources_are_public_through_public_meetings():
 def test_meeting_shows_participants_only_when_public():
     assert make_meeting(visibility=PUBLIC).shows_participants is True
     assert make_meeting(visibility=WITHHELD).shows_participants is False
+
+
+def test_published_at_follows_visibility_and_hides_how_long_a_record_was_secret():
+    meeting = make_meeting(visibility=CONFIDENTIAL)
+    assert meeting.published_at is None
+    meeting.visibility = PUBLIC
+    meeting.save()
+    published = meeting.published_at
+    assert published is not None and published > meeting.created_at
+    meeting.title = "Renamed"
+    meeting.save()
+    assert meeting.published_at == published
+    meeting.visibility = CONFIDENTIAL
+    meeting.save()
+    assert meeting.published_at is None

@@ -199,3 +199,24 @@ def test_csv_export_has_the_cells_of_the_meeting_records(client, demo, rf):
     assert rows[1:] == expected
     assert len(expected) >= 3
     assert any(row[16] == "not disclosed" for row in rows)
+
+
+def test_feed_dates_are_publication_dates_newest_first(client):
+    import datetime
+
+    from django.utils import timezone
+
+    from meetings.models import Meeting
+    from tests.factories import make_meeting
+
+    old = make_meeting(title="Entered long ago", slug="entered-long-ago", visibility="confidential")
+    Meeting.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=4000)
+    )
+    make_meeting(title="Published first", slug="published-first")
+    old.refresh_from_db()
+    old.visibility = "public"
+    old.save()
+    text = body(client.get("/meetings/feed/"))
+    assert text.index("Entered long ago") < text.index("Published first")
+    assert str(old.created_at.year) not in text.split("Entered long ago")[1].split("</entry>")[0]
