@@ -20,6 +20,9 @@ from .models import Meeting, Participation, Status, Visibility
 from .views import validated_filter, with_public_participants
 
 CHUNK_SIZE = 500
+# Meetings per batch of the CSV export: its per-batch queries read the public gate once
+# per batch, so fewer, larger batches (memory stays a few MiB).
+CSV_BATCH_SIZE = 2000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
     "slug",
@@ -152,7 +155,7 @@ CSV_FIELDS = [
 ]
 
 
-def csv_batches(meetings, size=CHUNK_SIZE):
+def csv_batches(meetings, size=CSV_BATCH_SIZE):
     """Lists of up to ``size`` meeting rows (dicts), read in listing order."""
     batch = []
     for row in meetings.values(*CSV_FIELDS).iterator(chunk_size=size):
@@ -165,7 +168,7 @@ def csv_batches(meetings, size=CHUNK_SIZE):
 
 
 def csv_lines(meetings, request):
-    """The CSV of ``meetings`` from plain rows: three queries per batch of meetings.
+    """The CSV of ``meetings`` from plain rows: two queries per batch of meetings.
 
     The same cells as ``csv_cells(meeting_record(...))`` (a test compares them), without
     building a model instance per meeting, participant, person and topic, which took
