@@ -233,8 +233,12 @@ ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
 if ADMIN_PATH == "/":
     raise ImproperlyConfigured("DJANGO_ADMIN_PATH cannot be empty: the admin needs its own path.")
 PEOPLE_PAGE_SIZE = 30
-# Seconds a cached public value (facet counts, totals, filter choices) lives; 0 turns caching off.
-_cache_seconds = os.environ.get("MEETINGS_CACHE_SECONDS", "600").strip()
+# Seconds a cached public value (facet counts, totals, whole public pages) lives; 0 turns
+# caching off. A change to the record must reach every worker at once (an unpublished
+# meeting vanishes everywhere), and per-process memory caches cannot promise that, so
+# caching is on by default only with a shared cache (REDIS_URL) or the single debug process.
+_cache_default = "600" if DEBUG or os.environ.get("REDIS_URL") else "0"
+_cache_seconds = os.environ.get("MEETINGS_CACHE_SECONDS", _cache_default).strip()
 if not _cache_seconds.isdigit():
     raise ImproperlyConfigured(f"MEETINGS_CACHE_SECONDS must be 0 or more, not {_cache_seconds!r}.")
 MEETINGS_CACHE_SECONDS = int(_cache_seconds)

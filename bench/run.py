@@ -110,6 +110,10 @@ def app_env(database_url, port=None):
         "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
         "DJANGO_ALLOWED_HOSTS": HOST,
     }
+    # Caching is off by default in production without Redis; the benchmark measures it on
+    # (a read-only load, so per-process caches cannot go stale). MEETINGS_CACHE_SECONDS=0
+    # measures the caches-off case.
+    env.setdefault("MEETINGS_CACHE_SECONDS", "600")
     if port:
         env |= {"PORT": str(port), "HOST": HOST}
     return env

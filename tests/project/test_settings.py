@@ -75,3 +75,27 @@ def test_malformed_boolean_variable_is_refused():
     result = run_settings(DJANGO_SECRET_KEY="x" * 50, DJANGO_SECURE_SSL_REDIRECT="maybe")
     assert result.returncode != 0
     assert "DJANGO_SECURE_SSL_REDIRECT must be 1 or 0" in result.stderr
+
+
+def _cache_seconds(**env):
+    code = "import django; django.setup(); from django.conf import settings as s; "
+    code += "print(s.MEETINGS_CACHE_SECONDS)"
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MEETINGS_"))}
+    base.pop("REDIS_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=base | {"DJANGO_SETTINGS_MODULE": "backchannel.settings"} | env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(result.stdout)
+
+
+def test_public_caching_needs_a_shared_cache_in_production():
+    secret = {"DJANGO_SECRET_KEY": "x" * 50}
+    assert _cache_seconds(**secret) == 0
+    assert _cache_seconds(**secret, REDIS_URL="redis://127.0.0.1:6379/0") == 600
+    assert _cache_seconds(DJANGO_DEBUG="1") == 600
+    assert _cache_seconds(**secret, MEETINGS_CACHE_SECONDS="30") == 30
