@@ -42,3 +42,18 @@ def page_number(params):
 
 
 PAGE_ERROR = ("page", "Give a page number: a whole number from 1.")
+
+
+class ReportedErrorsMixin:
+    """For a public FilterSet: its cleaned values and its errors as the pages show them."""
+
+    def active(self, name):
+        """The cleaned values of one parameter, as a list ([] when absent or invalid)."""
+        value = self.form.cleaned_data.get(name) if self.is_valid() else None
+        if not value:
+            return []
+        return [value] if isinstance(value, str) else list(value)
+
+    def error_list(self):
+        """[(parameter, message)] for every invalid parameter."""
+        return [(name, " ".join(errors)) for name, errors in self.form.errors.items()]

@@ -12,7 +12,7 @@ from django.db import connections
 from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
 
-from backchannel.parameters import validate_search_words
+from backchannel.parameters import ReportedErrorsMixin, validate_search_words
 from people.models import Person
 
 from .models import City, DialogueSeries, Meeting, Participation, Status, Topic, Track
@@ -72,7 +72,7 @@ def _country_choices():
     return [(country.code, country.name) for country in countries]
 
 
-class MeetingFilter(django_filters.FilterSet):
+class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
     """Filters for Meeting.objects.public(); ``filter_queryset`` also applies the sort."""
 
     city = django_filters.ModelMultipleChoiceFilter(
@@ -188,17 +188,6 @@ class MeetingFilter(django_filters.FilterSet):
     def qs_without(self, name):
         """The result with every filter but ``name``: what OR-ing more values of it adds to."""
         return self.filter_queryset(self.queryset.all(), exclude={name})
-
-    def active(self, name):
-        """The cleaned values of one parameter, as a list ([] when absent or invalid)."""
-        value = self.form.cleaned_data.get(name) if self.is_valid() else None
-        if not value:
-            return []
-        return [value] if isinstance(value, str) else list(value)
-
-    def error_list(self):
-        """[(parameter, message)] for every invalid parameter."""
-        return [(name, " ".join(errors)) for name, errors in self.form.errors.items()]
 
 
 def meeting_filter(data, request=None):

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
 
-from backchannel.parameters import validate_search_words
+from backchannel.parameters import ReportedErrorsMixin, validate_search_words
 
 from .models import Affiliation, Organization, Person
 
@@ -19,7 +19,7 @@ def public_organizations():
     return Organization.objects.filter(Exists(held))
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(ReportedErrorsMixin, django_filters.FilterSet):
     country = django_filters.MultipleChoiceFilter(
         label="Country",
         choices=lambda: [(country.code, country.name) for country in countries],
@@ -53,12 +53,3 @@ class PersonFilter(django_filters.FilterSet):
         for term in value.split():
             qs = qs.filter(Q(full_name__icontains=term) | Q(other_names__icontains=term))
         return qs
-
-    def active(self, name):
-        value = self.form.cleaned_data.get(name) if self.is_valid() else None
-        if not value:
-            return []
-        return [value] if isinstance(value, str) else list(value)
-
-    def error_list(self):
-        return [(name, " ".join(errors)) for name, errors in self.form.errors.items()]
