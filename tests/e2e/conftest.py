@@ -1,8 +1,8 @@
 """Browser tests: Playwright driving Debian's Chromium against the live test server.
 
 They run wherever /usr/bin/chromium (or $CHROMIUM_PATH) exists, and are skipped
-elsewhere: install it with `sudo apt-get install chromium` (never
-`playwright install`, which downloads its own browser).
+elsewhere: install it with `sudo apt-get install chromium`. Playwright's own
+browser download is not used (it cannot reach its servers here).
 """
 
 import os
