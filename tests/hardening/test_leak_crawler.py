@@ -5,12 +5,9 @@ reads every page, export and feed it can reach (bounded), and fails on any
 marker in a body or a header.
 """
 
-from collections import deque
-from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
-
 import pytest
 
+from tests.crawl import crawl
 from tests.factories import (
     make_city,
     make_meeting,
@@ -20,6 +17,7 @@ from tests.factories import (
     make_source,
     make_topic,
 )
+from tests.public.helpers import body
 
 pytestmark = pytest.mark.django_db
 
@@ -35,65 +33,7 @@ START = [
     "/sitemap.xml",
     "/robots.txt",
 ]
-SKIP_PREFIXES = ("/admin/", "/static/")
-
-
-class LinkParser(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links = []
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if name in {"href", "src", "action"} and value:
-                self.links.append(value)
-
-
-def body_of(response):
-    if response.streaming:
-        return b"".join(response.streaming_content).decode("utf-8", "replace")
-    return response.content.decode("utf-8", "replace")
-
-
-def links_in(url, text, response):
-    content_type = response.get("Content-Type", "")
-    if "html" in content_type:
-        parser = LinkParser()
-        parser.feed(text)
-        found = parser.links
-    elif "xml" in content_type:
-        found = [part.split("</loc>")[0] for part in text.split("<loc>")[1:]]
-        found += [part.split('"')[0] for part in text.split('href="')[1:]]
-    else:
-        found = []
-    return [urljoin(url, link) for link in found]
-
-
-def same_site_path(link):
-    parts = urlsplit(link)
-    if parts.scheme not in {"", "http", "https"} or parts.netloc not in {"", "testserver"}:
-        return None
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
-    if not path.startswith("/") or path.startswith(SKIP_PREFIXES):
-        return None
-    return path
-
-
-def crawl(client):
-    seen, queue, pages = set(START), deque(START), {}
-    while queue and len(pages) < MAX_PAGES:
-        path = queue.popleft()
-        response = client.get(path)
-        text = body_of(response)
-        pages[path] = (response, text)
-        if response.status_code != 200:
-            continue
-        for link in links_in(path, text, response):
-            target = same_site_path(link)
-            if target and target not in seen:
-                seen.add(target)
-                queue.append(target)
-    return pages
+MAX_DEPTH = 10  # far enough to reach every filter combination of this small record
 
 
 @pytest.fixture
@@ -153,13 +93,14 @@ def secrets_and_record():
 
 def test_crawl_from_home_reaches_no_secret(client, secrets_and_record):
     markers, public = secrets_and_record
-    pages = crawl(client)
+    responses = crawl(client, START, MAX_DEPTH, MAX_PAGES)
+    pages = {url: (response, body(response)) for url, response in responses.items()}
     assert public.get_absolute_url() in pages, "the crawler never reached the meeting page"
     assert len([r for r, _ in pages.values() if r.status_code == 200]) >= len(START)
     leaks = []
-    for path, (response, body) in pages.items():
+    for path, (response, text) in pages.items():
         assert response.status_code < 500, path
-        texts = [body, str(dict(response.headers))]
+        texts = [text, str(dict(response.headers))]
         for what, marker in markers.items():
             leaks += [(path, what) for text in texts if marker.lower() in text.lower()]
     assert leaks == []

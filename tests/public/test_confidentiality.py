@@ -7,13 +7,12 @@ never appears, and that every facet's data-count is the data-total of its target
 """
 
 import datetime
-from collections import deque
-from urllib.parse import urlsplit
 
 import pytest
 
 from meetings.models import DialogueSeries, Participation, Visibility
 from people.models import Affiliation
+from tests.crawl import crawl
 from tests.factories import (
     make_city,
     make_meeting,
@@ -125,41 +124,6 @@ def site():
     return {"confidential": confidential, "withheld_person": withheld_person}
 
 
-def same_site(href):
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc or href.startswith("#"):
-        return None
-    return href
-
-
-def resolve(base, href):
-    """Links such as "?page=2" are relative to the page they are on."""
-    if href.startswith("?"):
-        return urlsplit(base).path + href
-    return href
-
-
-def crawl(client, start_urls, max_depth=CRAWL_DEPTH):
-    """{url: response} for every same-site page reachable from ``start_urls``."""
-    seen, queue, responses = set(start_urls), deque((url, 0) for url in start_urls), {}
-    while queue:
-        url, depth = queue.popleft()
-        response = client.get(url)
-        responses[url] = response
-        is_html = response.get("Content-Type", "").startswith("text/html")
-        if response.status_code != 200 or not is_html or depth == max_depth:
-            continue
-        for href, _attributes in parse(response).links:
-            href = same_site(href)
-            if href is None or href.startswith(("/admin/", "/static/")):
-                continue
-            target = resolve(url, href)
-            if target not in seen:
-                seen.add(target)
-                queue.append((target, depth + 1))
-    return responses
-
-
 EXTRA_URLS = [
     "/meetings/export.csv",
     "/meetings/export.json",
@@ -176,7 +140,7 @@ EXTRA_URLS = [
 def test_no_confidential_marker_on_any_public_surface(client, settings, site):
     settings.MEETINGS_PAGE_SIZE = 2
     settings.PEOPLE_PAGE_SIZE = 1
-    responses = crawl(client, ["/", *EXTRA_URLS])
+    responses = crawl(client, ["/", *EXTRA_URLS], max_depth=CRAWL_DEPTH)
     assert len(responses) > 100, len(responses)  # the crawl really walked the site
     assert {url for url, r in responses.items() if r.status_code >= 500} == set()
     for url, response in responses.items():
