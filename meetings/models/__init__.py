@@ -1,0 +1,34 @@
+"""The meetings app's models, one module per part of the record."""
+
+from .catalogue import City, DialogueSeries, Source, Topic
+from .choices import (
+    LINK_SCHEMES,
+    PUBLIC_VISIBILITIES,
+    Capacity,
+    DatePrecision,
+    Role,
+    Status,
+    Track,
+    Visibility,
+)
+from .meeting import Meeting, MeetingQuerySet
+from .participation import Participation, Quote
+
+__all__ = [
+    "LINK_SCHEMES",
+    "PUBLIC_VISIBILITIES",
+    "Capacity",
+    "City",
+    "DatePrecision",
+    "DialogueSeries",
+    "Meeting",
+    "MeetingQuerySet",
+    "Participation",
+    "Quote",
+    "Role",
+    "Source",
+    "Status",
+    "Topic",
+    "Track",
+    "Visibility",
+]

@@ -1,0 +1,125 @@
+"""What meetings refer to: cities, topics, dialogue series and sources."""
+
+from urllib.parse import urlsplit
+
+from django.db import models
+from django.db.models import Exists, F, OuterRef
+from django_countries.fields import CountryField
+
+from .choices import LINK_SCHEMES
+
+
+class PublicThroughMeetingsQuerySet(models.QuerySet):
+    """For things that are public while a public meeting uses them."""
+
+    def public(self):
+        from .meeting import Meeting  # meetings refer to these models, so imported late
+
+        used = Meeting.objects.public().filter(**{self.meeting_lookup: OuterRef("pk")})
+        return self.filter(Exists(used))
+
+
+class CityQuerySet(PublicThroughMeetingsQuerySet):
+    meeting_lookup = "city"
+
+
+class TopicQuerySet(PublicThroughMeetingsQuerySet):
+    meeting_lookup = "topics"
+
+
+class SeriesQuerySet(PublicThroughMeetingsQuerySet):
+    meeting_lookup = "series"
+
+
+class SourceQuerySet(PublicThroughMeetingsQuerySet):
+    meeting_lookup = "sources"
+
+
+class City(models.Model):
+    """A city that hosts meetings."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=120, unique=True)
+    country = CountryField()
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "cities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "country"], name="%(app_label)s_%(class)s_unique_name_country"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.country.name}" if self.country else self.name
+
+
+class Topic(models.Model):
+    """A subject discussed at meetings, such as denuclearisation."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class DialogueSeries(models.Model):
+    """A recurring dialogue, with its rounds as meetings."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    convener = models.ForeignKey(
+        "people.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="convened_series",
+    )
+    description = models.TextField(blank=True)
+
+    objects = SeriesQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "dialogue series"
+        verbose_name_plural = "dialogue series"
+
+    def __str__(self):
+        return self.name
+
+
+class Source(models.Model):
+    """A document that facts in the record come from."""
+
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    excerpt = models.TextField(blank=True, help_text="The passage the record relies on.")
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("published_on").desc(nulls_last=True), "title"]
+
+    def __str__(self):
+        return f"{self.title} ({self.publisher})" if self.publisher else self.title
+
+    @property
+    def link_url(self):
+        """The URL when it is safe to link to (http or https with a host), else "".
+
+        Forms validate the scheme, but a value saved through the ORM or an import
+        could carry ``javascript:`` or ``data:``, which must never become an href.
+        """
+        parts = urlsplit(self.url)
+        return self.url if parts.scheme.lower() in LINK_SCHEMES and parts.netloc else ""

@@ -1,0 +1,150 @@
+"""Who sat at a meeting, and what they said."""
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from .catalogue import Source
+from .choices import Capacity, Role, Visibility
+from .meeting import Meeting
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def public(self):
+        """Participations shown on public pages (anonymised ones by capacity and side only)."""
+        return self.filter(meeting__visibility=Visibility.PUBLIC)
+
+    def publicly_named(self):
+        """Public participations that may show the person's name."""
+        return self.public().filter(anonymised=False, person__isnull=False)
+
+
+class Participation(models.Model):
+    """A person's attendance at a meeting, for one side, in a capacity at that time."""
+
+    Capacity = Capacity
+    Role = Role
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participations")
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="participations",
+        help_text="Leave empty for a participant the sources describe but do not name.",
+    )
+    side = CountryField(
+        blank=True,
+        help_text="The country this participant sits for. Empty only for facilitators "
+        "and observers.",
+    )
+    capacity = models.CharField(
+        max_length=20,
+        choices=Capacity,
+        help_text="Capacity at the time of the meeting: a serving official makes the side Track 1.",
+    )
+    role = models.CharField(max_length=12, choices=Role, default=Role.MEMBER)
+    title_at_time = models.CharField(max_length=300, blank=True)
+    anonymised = models.BooleanField(
+        default=False,
+        help_text="Shown publicly only as capacity and side, never by name.",
+    )
+
+    objects = ParticipationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "side", "role", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                name="%(app_label)s_%(class)s_once_per_meeting",
+                violation_error_message="This person is already listed for this meeting.",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["facilitator", "observer"]) | ~Q(side=""),
+                name="%(app_label)s_%(class)s_counted_has_side",
+                violation_error_message="Heads and members sit for a side: choose its country.",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__in=Capacity.values),
+                name="%(app_label)s_%(class)s_capacity_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values),
+                name="%(app_label)s_%(class)s_role_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.public_label} at {self.meeting}"
+
+    def save(self, *args, **kwargs):
+        from ..services import meeting_refresh_track
+
+        previous = None
+        if self.pk:
+            previous = (
+                Participation.objects.filter(pk=self.pk)
+                .values_list("meeting_id", flat=True)
+                .first()
+            )
+        super().save(*args, **kwargs)
+        meeting_refresh_track(self.meeting_id)
+        if previous and previous != self.meeting_id:
+            meeting_refresh_track(previous)
+
+    @property
+    def is_named(self):
+        return self.person_id is not None and not self.anonymised
+
+    @property
+    def public_label(self):
+        """'a former official, United States': how an unnamed participant is shown."""
+        capacity = self.get_capacity_display()
+        article = "an" if capacity[0] in "aeiou" else "a"
+        side = self.side.name if self.side else "no side"
+        return f"{article} {capacity}, {side}"
+
+
+class QuoteQuerySet(models.QuerySet):
+    def public(self):
+        """Quotes by public people, tied to no meeting or to one where they are named."""
+        from people.models import Person
+
+        named_there = Participation.objects.publicly_named().filter(
+            person=OuterRef("person"), meeting=OuterRef("meeting")
+        )
+        person_public = Person.objects.public().filter(pk=OuterRef("person"))
+        # Named there makes the person public, so each branch needs one correlated test
+        # (an index lookup per quote), never the set of all public people.
+        # A source only a confidential meeting cites would reveal it: such a quote is
+        # shown without its source. (Do not select_related("source") after this.)
+        return self.filter(
+            Q(Exists(named_there), meeting__isnull=False)
+            | Q(Exists(person_public), meeting__isnull=True)
+        ).prefetch_related(Prefetch("source", queryset=Source.objects.public()))
+
+
+class Quote(models.Model):
+    """Words attributed to a person, optionally at a meeting and from a source."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="quotes")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes"
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes"
+    )
+    text = models.TextField()
+
+    objects = QuoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person", "pk"]
+
+    def __str__(self):
+        short = self.text if len(self.text) <= 60 else self.text[:57] + "…"
+        return f"{self.person}: “{short}”"
