@@ -4,14 +4,19 @@ Each facet is one GROUP BY over the filtered result. A meeting has one city, one
 year and one track, so OR-ing another value into an active facet adds exactly
 that value's meetings: its link's target total is the current total plus its
 count over the result without that facet's filter.
+
+When only city, country, year and track filter the result, every count comes
+from ``PublicMeetingCount`` (a few thousand rows the database keeps up to date)
+instead of from the meetings themselves.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
 
-from .models import City, Track
+from .models import City, PublicMeetingCount, Track
+from .models.counts import NO_CITY, NO_YEAR
 
 FACET_LIMIT = 12
 CHART_BAR_WIDTH = 14
@@ -19,6 +24,13 @@ CHART_HEIGHT = 120
 CHART_LABEL_SPACE = 18
 CHART_MIN_BARS = 20  # keeps one or two bars from filling the whole width
 REPEATED_PARAMETERS = ("city", "country", "year", "track", "topic", "person", "series", "status")
+# The filters PublicMeetingCount can answer, and their lookups on it.
+COUNTED_FILTERS = {
+    "city": "city__in",
+    "country": "city__country__in",
+    "year": "year__in",
+    "track": "track__in",
+}
 
 
 @dataclass
@@ -55,6 +67,11 @@ def _city_rows(qs):
     counts = dict(
         qs.exclude(city=None).order_by().values_list("city_id").annotate(n=Count("pk")).order_by()
     )
+    return _named_city_rows(counts)
+
+
+def _named_city_rows(counts):
+    """[(slug, name, count)] of {city id: count}, the biggest first."""
     cities = City.objects.filter(pk__in=counts).only("slug", "name")
     rows = sorted((-counts[c.pk], c.name, c.slug) for c in cities)
     return [(slug, name, -negative) for negative, name, slug in rows]
@@ -102,17 +119,22 @@ def year_track_rows(qs):
     rows = (
         qs.order_by()
         .annotate(year=Year("start_date"))
-        .values("year", "track")
+        .values_list("year", "track")
         .annotate(n=Count("pk"))
         .order_by()
     )
+    return _year_track_totals(rows, no_year=None)
+
+
+def _year_track_totals(rows, no_year):
+    """(total, year rows, track rows) from (year, track, count) groups."""
     total, years, tracks = 0, {}, {}
-    for row in rows:
-        total += row["n"]
-        if row["year"] is not None:
-            years[row["year"]] = years.get(row["year"], 0) + row["n"]
-        if row["track"]:
-            tracks[row["track"]] = tracks.get(row["track"], 0) + row["n"]
+    for year, track, n in rows:
+        total += n
+        if year != no_year and n:
+            years[year] = years.get(year, 0) + n
+        if track and n:
+            tracks[track] = tracks.get(track, 0) + n
     labels = dict(Track.choices)
     year_rows = [(str(year), str(year), years[year]) for year in sorted(years, reverse=True)]
     track_rows = [(track, labels[track], tracks[track]) for track in sorted(tracks)]
@@ -120,8 +142,15 @@ def year_track_rows(qs):
 
 
 def listing_counts(filterset):
-    """{"total", "rows": {facet: [(value, label, count)]}}: the total, the year and the
-    track facets come from one query when neither is active; the city facet from another."""
+    """{"total", "rows": {facet: [(value, label, count)]}}, from the count table when it can."""
+    if counted_filters_only(filterset):
+        return counts_from_table(filterset)
+    return counts_from_meetings(filterset)
+
+
+def counts_from_meetings(filterset):
+    """listing_counts by grouping the meetings: the total, the year and the track facets
+    come from one query when neither is active; the city facet from another."""
     total, years, tracks = year_track_rows(filterset.qs)
     rows = {
         "city": facet_rows(filterset, "city"),
@@ -129,6 +158,50 @@ def listing_counts(filterset):
         "track": facet_rows(filterset, "track") if filterset.active("track") else tracks,
     }
     return {"total": total, "rows": rows}
+
+
+def counted_filters_only(filterset):
+    """Whether PublicMeetingCount can answer this filter: no other filter is active."""
+    return not any(
+        filterset.active(name)
+        for name in filterset.filters
+        if name not in COUNTED_FILTERS and name != "sort"
+    )
+
+
+def counted(filterset, without=None):
+    """The PublicMeetingCount rows the active filters select, all but ``without``."""
+    rows = PublicMeetingCount.objects.order_by()
+    for name, lookup in COUNTED_FILTERS.items():
+        values = filterset.active(name)
+        if values and name != without:
+            rows = rows.filter(**{lookup: values})
+    return rows
+
+
+def _summed(rows, *fields):
+    return rows.values_list(*fields).annotate(n=Sum("meetings")).order_by()
+
+
+def counts_from_table(filterset):
+    """listing_counts from PublicMeetingCount: the same numbers, without reading meetings."""
+    groups = _summed(counted(filterset), "year", "track")
+    total, years, tracks = _year_track_totals(groups, no_year=NO_YEAR)
+    if filterset.active("year"):
+        groups = _summed(counted(filterset, "year"), "year", "track")
+        years = _year_track_totals(groups, no_year=NO_YEAR)[1]
+    if filterset.active("track"):
+        groups = _summed(counted(filterset, "track"), "year", "track")
+        tracks = _year_track_totals(groups, no_year=NO_YEAR)[2]
+    cities = _summed(counted(filterset, "city").exclude(city=NO_CITY), "city")
+    city_rows = _named_city_rows({city: n for city, n in cities if n})
+    return {"total": total, "rows": {"city": city_rows, "year": years, "track": tracks}}
+
+
+def public_years():
+    """The years of public meetings, newest first."""
+    rows = PublicMeetingCount.objects.filter(meetings__gt=0).exclude(year=NO_YEAR)
+    return [str(year) for year in rows.order_by("-year").values_list("year", flat=True).distinct()]
 
 
 def filter_key(filterset):

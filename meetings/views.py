@@ -1,3 +1,5 @@
+from operator import itemgetter
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
@@ -14,8 +16,16 @@ from backchannel.pagecache import cached_public_page
 from backchannel.parameters import PAGE_ERROR, page_number, parameter_errors
 
 from .cache import cached_public
+from .countries import country_name
 from .filters import SORT_CHOICES, MeetingFilter, meeting_filter
-from .listing import build_chips, build_facet, filter_key, listing_counts, year_chart
+from .listing import (
+    build_chips,
+    build_facet,
+    filter_key,
+    listing_counts,
+    public_years,
+    year_chart,
+)
 from .models import City, DialogueSeries, Meeting, Participation, Quote, Status, Topic, Track
 
 HOME_LATEST = 8
@@ -53,17 +63,16 @@ def public_filter_choices(years=None):
     a few hundred cities and a thousand series rendered by the template engine took
     most of a listing request's time.
     """
-    cities = list(City.objects.public().order_by("name"))
-    country_names = {city.country.code: city.country.name for city in cities if city.country}
-    if years is None:
-        dates = Meeting.objects.public().dates("start_date", "year", "DESC")
-        years = [str(day.year) for day in dates]
+    cities = City.objects.public().order_by("name").values_list("slug", "name", "country")
+    codes = {code for _slug, _name, code in cities if code}
     pairs = {
-        "city": [(city.slug, f"{city.name}, {city.country.name}") for city in cities],
-        "country": sorted(country_names.items(), key=lambda item: item[1]),
-        "year": [(year, year) for year in years],
-        "topic": [(t.slug, t.name) for t in Topic.objects.public().order_by("name")],
-        "series": [(s.slug, s.name) for s in DialogueSeries.objects.public().order_by("name")],
+        "city": [
+            (slug, f"{name}, {country_name(code)}" if code else name) for slug, name, code in cities
+        ],
+        "country": sorted(((code, country_name(code)) for code in codes), key=itemgetter(1)),
+        "year": [(str(year), str(year)) for year in (public_years() if years is None else years)],
+        "topic": Topic.objects.public().order_by("name").values_list("slug", "name"),
+        "series": DialogueSeries.objects.public().order_by("name").values_list("slug", "name"),
     }
     return {
         name: [(value, escape(value), escape(label)) for value, label in items]

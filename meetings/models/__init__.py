@@ -11,6 +11,7 @@ from .choices import (
     Track,
     Visibility,
 )
+from .counts import PublicMeetingCount
 from .meeting import Meeting, MeetingQuerySet
 from .participation import Participation, Quote
 
@@ -24,6 +25,7 @@ __all__ = [
     "Meeting",
     "MeetingQuerySet",
     "Participation",
+    "PublicMeetingCount",
     "Quote",
     "Role",
     "Source",

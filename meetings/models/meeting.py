@@ -5,11 +5,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django_countries import countries
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from .. import dates
+from ..countries import country_name
 from .catalogue import City, DialogueSeries, Source, Topic
 from .choices import PUBLIC_VISIBILITIES, DatePrecision, Status, Track, Visibility
 
@@ -192,7 +192,7 @@ class Meeting(models.Model):
     @property
     def side_views(self):
         """[(country name, track or None)] for each side, in the stored order."""
-        return [(countries.name(code) or code, track) for code, track in self.side_tracks.items()]
+        return [(country_name(code), track) for code, track in self.side_tracks.items()]
 
     @property
     def shows_participants(self):

@@ -22,6 +22,7 @@ from tests.factories import (
     make_source,
     make_topic,
 )
+from tests.public_counts import live_counts, table_counts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -102,6 +103,7 @@ def test_backup_and_restore_give_back_every_row(tmp_path, suffix):
     call_command("restore", backup, verbosity=0)
 
     assert snapshot() == before
+    assert table_counts() == live_counts() != {}  # recounted as the meetings came back
 
 
 def test_test_record_covers_every_backed_up_model():

@@ -9,6 +9,7 @@ from meetings.models import City, Meeting, Participation, Quote, Topic
 from meetings.populate import AlreadyPopulated, populate
 from meetings.track import compute_track
 from people.models import Affiliation, Organization, Person
+from tests.public_counts import live_counts, table_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +115,13 @@ def test_populate_stored_track_equals_the_rule_for_every_meeting():
         assert (meeting.track, meeting.side_tracks) == (expected.track, expected.sides), (
             meeting.slug
         )
+
+
+def test_populate_leaves_the_public_counts_right():
+    """Bulk inserts send no signals; the count table's triggers see them all the same."""
+    populate(120, seed=8)
+    assert table_counts() == live_counts()
+    assert sum(table_counts().values()) == Meeting.objects.public().count() > 0
 
 
 def test_populate_dates_fit_their_precision():

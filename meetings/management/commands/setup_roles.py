@@ -10,10 +10,15 @@ PUBLISHER_EXTRAS = {("meetings", "publish_meeting"), ("meetings", "delete_meetin
 
 
 def _models():
-    """The apps' own models; their history tables are only ever viewed."""
+    """The apps' own models that staff see; their history tables are only ever viewed.
+
+    Models with no permissions (``default_permissions = ()``, data the database
+    derives) are left out.
+    """
     for app_label in APPS:
         for model in apps.get_app_config(app_label).get_models():
-            yield model, model.__name__.startswith("Historical")
+            if model._meta.default_permissions:
+                yield model, model.__name__.startswith("Historical")
 
 
 def _codenames():

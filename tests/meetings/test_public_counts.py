@@ -1,0 +1,227 @@
+"""PublicMeetingCount: the database keeps it equal to the public meetings through every
+kind of write, and the listing reads the same numbers from it as from the meetings."""
+
+import datetime
+import re
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection, transaction
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from meetings.count_triggers import TRIGGERS
+from meetings.filters import meeting_filter
+from meetings.listing import counted_filters_only, counts_from_meetings, counts_from_table
+from meetings.models import Meeting, Participation, PublicMeetingCount, Track, Visibility
+from tests.factories import make_city, make_meeting, make_participation
+from tests.public_counts import live_counts, table_counts
+
+pytestmark = pytest.mark.django_db
+
+PROPERTY = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+VISIBILITIES = st.sampled_from(Visibility.values)
+DATES = st.sampled_from([None, datetime.date(1999, 5, 1), datetime.date(2017, 10, 1)])
+TRACKS = st.sampled_from(["", *Track.values])
+CITIES = st.sampled_from([None, 0, 1])  # an index into the example's cities
+AGGREGATE = re.compile(r"\b(COUNT|SUM)\(|GROUP BY|DISTINCT")
+MEETINGS = st.integers(min_value=0, max_value=20)  # an index into the meetings so far
+
+
+class RolledBack(Exception):
+    """Ends an example's transaction, so examples never see each other's rows."""
+
+
+def trigger_names():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_the_triggers_are_installed():
+    """A migration that rebuilds the meetings table on SQLite drops them: it must reinstall."""
+    assert set(TRIGGERS) <= trigger_names()
+
+
+def test_a_confidential_meeting_is_never_counted():
+    city = make_city()
+    meeting = make_meeting(city=city, visibility=Visibility.CONFIDENTIAL)
+    assert table_counts() == {}
+    meeting.visibility = Visibility.PARTICIPANTS_WITHHELD
+    meeting.save()
+    assert table_counts() == {(city.pk, 0, ""): 1}
+    Meeting.objects.filter(pk=meeting.pk).update(visibility=Visibility.CONFIDENTIAL)
+    assert table_counts() == {}
+
+
+def _city(cities, index):
+    return None if index is None else cities[index]
+
+
+def _pick(meetings, index):
+    return meetings[index % len(meetings)] if meetings else None
+
+
+def apply(step, cities, meetings):
+    """Carry out one write of the kinds the record sees."""
+    kind, index, *args = step
+    meeting = _pick(meetings, index)
+    if kind == "create":
+        visibility, city, start, override = args
+        meetings.append(
+            make_meeting(
+                visibility=visibility,
+                city=_city(cities, city),
+                start_date=start,
+                track_override=override,
+            )
+        )
+    elif kind == "bulk_create":
+        visibility, city, start, track = args
+        new = Meeting(
+            title="Bulk",
+            slug=f"bulk-{len(meetings)}-{index}",
+            visibility=visibility,
+            city=_city(cities, city),
+            start_date=start,
+            track=track,
+        )
+        meetings.extend(Meeting.objects.bulk_create([new]))
+    elif meeting is None:
+        return
+    elif kind == "save":
+        visibility, city, start, override = args
+        meeting.visibility, meeting.city = visibility, _city(cities, city)
+        meeting.start_date, meeting.track_override = start, override
+        meeting.save()
+    elif kind == "update":  # a bulk update: no save(), no signals
+        field, value = args
+        if field == "city":
+            value = _city(cities, value)
+        Meeting.objects.filter(pk=meeting.pk).update(**{field: value})
+    elif kind == "participant":  # the track follows through Participation.save
+        make_participation(meeting, capacity=args[0], side="US")
+    elif kind == "drop_participants":
+        Participation.objects.filter(meeting=meeting).delete()
+    elif kind == "delete":
+        meetings.remove(meeting)
+        Meeting.objects.filter(pk=meeting.pk).delete()
+    elif kind == "raw_sql":  # as a data fix in a database shell would
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE meetings_meeting SET visibility = %s WHERE id = %s",
+                [args[0], meeting.pk],
+            )
+
+
+STEPS = st.one_of(
+    st.tuples(st.just("create"), MEETINGS, VISIBILITIES, CITIES, DATES, TRACKS),
+    st.tuples(st.just("bulk_create"), MEETINGS, VISIBILITIES, CITIES, DATES, TRACKS),
+    st.tuples(st.just("save"), MEETINGS, VISIBILITIES, CITIES, DATES, TRACKS),
+    st.tuples(st.just("update"), MEETINGS, st.just("visibility"), VISIBILITIES),
+    st.tuples(st.just("update"), MEETINGS, st.just("city"), CITIES),
+    st.tuples(st.just("update"), MEETINGS, st.just("start_date"), DATES),
+    st.tuples(st.just("update"), MEETINGS, st.just("track"), TRACKS),
+    st.tuples(st.just("participant"), MEETINGS, st.sampled_from(["official", "former_official"])),
+    st.tuples(st.just("drop_participants"), MEETINGS),
+    st.tuples(st.just("delete"), MEETINGS),
+    st.tuples(st.just("raw_sql"), MEETINGS, VISIBILITIES),
+)
+
+
+@PROPERTY
+@given(steps=st.lists(STEPS, max_size=25))
+def test_the_counts_follow_every_kind_of_write(steps):
+    try:
+        with transaction.atomic():
+            cities, meetings = [make_city(), make_city(country="KP")], []
+            for step in steps:
+                apply(step, cities, meetings)
+                assert table_counts() == live_counts(), step
+            raise RolledBack
+    except RolledBack:
+        pass
+
+
+def test_deleting_every_meeting_leaves_no_count():
+    for visibility in Visibility.values:
+        make_meeting(visibility=visibility, start_date=datetime.date(2017, 1, 1))
+    Meeting.objects.all().delete()
+    assert table_counts() == {}
+    assert not PublicMeetingCount.objects.exclude(meetings=0).exists()
+
+
+def make_listing_record():
+    berlin, pyongyang = make_city(country="DE"), make_city(country="KP")
+    days = [None, datetime.date(1999, 5, 1), datetime.date(2017, 10, 1), datetime.date(2018, 1, 1)]
+    for n in range(24):
+        make_meeting(
+            city=[berlin, pyongyang, None][n % 3],
+            start_date=days[n % 4],
+            track_override=["", *Track.values][n % 4],
+            visibility=Visibility.values[n % 5 % 3],
+        )
+    return berlin, pyongyang
+
+
+FILTER_VALUES = {
+    "city": "slugs",
+    "country": ["DE", "KP", "US"],
+    "year": ["1999", "2017", "2018", "2020"],
+    "track": Track.values,
+}
+
+
+@PROPERTY
+@given(data=st.data())
+def test_the_listing_reads_the_same_numbers_from_the_table(data):
+    try:
+        with transaction.atomic():
+            berlin, pyongyang = make_listing_record()
+            choices = FILTER_VALUES | {"city": [berlin.slug, pyongyang.slug]}
+            params = {
+                name: data.draw(st.lists(st.sampled_from(values), unique=True, max_size=3))
+                for name, values in choices.items()
+            }
+            filterset = meeting_filter(QueryDict(urlencode(params, doseq=True)))
+            assert filterset.is_valid(), filterset.errors
+            assert counted_filters_only(filterset)
+            assert counts_from_table(filterset) == counts_from_meetings(filterset)
+            raise RolledBack
+    except RolledBack:
+        pass
+
+
+def test_other_filters_count_from_the_meetings():
+    make_listing_record()
+    assert not counted_filters_only(meeting_filter(QueryDict("q=meeting")))
+    assert not counted_filters_only(meeting_filter(QueryDict("status=held")))
+    assert counted_filters_only(meeting_filter(QueryDict("sort=date&year=2017")))
+
+
+@pytest.mark.parametrize("query", ["", "?year=2017&track=1.5&country=KP&sort=date"])
+def test_the_listing_aggregates_no_meetings_for_its_counts(client, query):
+    """Its total, facets and year list come from the count table, so no query of the
+    page aggregates the meetings table (which grows with the record; the table does not)."""
+    make_listing_record()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/meetings/{query}")
+    assert response.status_code == 200
+    aggregates = [
+        q["sql"]
+        for q in queries
+        if 'FROM "meetings_meeting"' in q["sql"] and AGGREGATE.search(q["sql"])
+    ]
+    assert aggregates == []
+    assert any("meetings_publicmeetingcount" in q["sql"] for q in queries)
