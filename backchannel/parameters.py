@@ -11,6 +11,16 @@ PAGE_PATTERN = re.compile(r"^[1-9][0-9]{0,8}\Z")
 SINGLE_VALUED = frozenset({"q", "sort", "page"})
 
 
+def known_query(params, known):
+    """A copy of the query with only the parameters named in ``known``: what the page's
+    own links (pages, facets, chips, exports) carry on, so unknown ones are not repeated."""
+    kept = params.copy()
+    for name in list(kept):
+        if name not in known:
+            del kept[name]
+    return kept
+
+
 def parameter_errors(params, known):
     """[(parameter, message)] for input no filter should see: NUL bytes, floods of values,
     repeats of a single-valued parameter. Names outside ``known`` are ignored."""

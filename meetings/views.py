@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from backchannel.pagecache import cached_public_page
-from backchannel.parameters import PAGE_ERROR, page_number, parameter_errors
+from backchannel.parameters import PAGE_ERROR, known_query, page_number, parameter_errors
 
 from .cache import cached_public
 from .countries import country_name
@@ -150,10 +150,11 @@ def meeting_list(request):
         # Filter combinations are endless: crawlers get the sitemap instead.
         "filtered": any(name in EXPORT_PARAMETERS for name in request.GET),
         "export_query": export_query(request.GET),
+        "query": known_query(request.GET, LISTING_PARAMETERS),  # what the page's links carry
     }
     if errors:
         return render_list(request, context, status=400)
-    context |= listing_context(filterset, request.GET)
+    context |= listing_context(filterset, context["query"])
     paginator = Paginator(with_public_participants(filterset.qs), settings.MEETINGS_PAGE_SIZE)
     paginator.count = context["total"]  # already counted for the facets
     if number > paginator.num_pages:
@@ -164,10 +165,7 @@ def meeting_list(request):
 
 def export_query(params):
     """'?city=berlin&…': the listing's filters for its export links, nothing else."""
-    kept = params.copy()
-    for name in list(kept):
-        if name not in EXPORT_PARAMETERS:
-            del kept[name]
+    kept = known_query(params, EXPORT_PARAMETERS)
     return f"?{kept.urlencode()}" if kept else ""
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from backchannel.pagecache import cached_public_page
-from backchannel.parameters import PAGE_ERROR, page_number, parameter_errors
+from backchannel.parameters import PAGE_ERROR, known_query, page_number, parameter_errors
 
 from .filters import PersonFilter, public_organizations
 from .models import Affiliation, Person
@@ -61,13 +61,17 @@ def people_context(filterset):
 
 @require_safe
 def person_list(request):
-    errors = parameter_errors(request.GET, {*PersonFilter.base_filters, "page"})
+    known = {*PersonFilter.base_filters, "page"}
+    errors = parameter_errors(request.GET, known)
     filterset = PersonFilter(request.GET if not errors else {}, queryset=Person.objects.public())
     errors = errors or filterset.error_list()
     number = page_number(request.GET)
     if number is None:
         errors.append(PAGE_ERROR)
-    context = people_context(filterset) | {"errors": errors}
+    context = people_context(filterset) | {
+        "errors": errors,
+        "query": known_query(request.GET, known),  # what the page's links carry
+    }
     if errors:
         return render(request, "people/person_list.html", context, status=400)
     affiliations = Affiliation.objects.select_related("organization")

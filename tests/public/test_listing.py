@@ -1,12 +1,19 @@
 """The public meeting listing: filters, facets, chips, sorting, pagination."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 
 from meetings.models import Visibility
-from tests.factories import make_berlin_meeting, make_city, make_meeting, make_topic
+from tests.factories import (
+    make_berlin_meeting,
+    make_city,
+    make_meeting,
+    make_participation,
+    make_topic,
+)
 from tests.public.helpers import body, data_total, facet_links, row_titles
 
 pytestmark = pytest.mark.django_db
@@ -209,6 +216,31 @@ def test_listing_pagination_keeps_filters(client, settings):
     assert last.status_code == 200
     assert len(row_titles(last)) == 1
     assert client.get(LIST, {"city": "oslo", "page": "4"}).status_code == 404
+
+
+def test_listing_links_drop_unknown_parameters(client, settings):
+    """Tracking and other unknown parameters are ignored, and not carried on to the
+    pagination, facet, chip and export links."""
+    settings.MEETINGS_PAGE_SIZE = 1
+    city = make_city(slug="oslo")
+    make_meeting(city=city, start_date=datetime.date(2010, 1, 1), track_override="2")
+    make_meeting(city=city, start_date=datetime.date(2011, 1, 1), track_override="2")
+    html = body(client.get(LIST, {"city": "oslo", "utm_source": "news", "fbclid": "x"}))
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert 'href="?city=oslo&amp;page=2"' in html
+    assert any("year=2010" in href for href in hrefs)  # a facet link
+    assert any("export.csv?city=oslo" in href for href in hrefs)
+    assert not [href for href in hrefs if "utm_source" in href or "fbclid" in href]
+
+
+def test_people_pagination_drops_unknown_parameters(client, settings):
+    settings.PEOPLE_PAGE_SIZE = 1
+    meeting = make_meeting()
+    make_participation(meeting)
+    make_participation(meeting)
+    html = body(client.get("/people/", {"utm_source": "news"}))
+    assert 'href="?page=2"' in html
+    assert "utm_source" not in html
 
 
 def test_listing_empty_result_first_page_is_not_404(client):
