@@ -40,7 +40,12 @@ DEEP_PAGE = 200
 PAGE_SIZE = 25
 DATASETTE_VERSION = "0.65.5"
 
-ANALYZE_CODE = "from meetings.bulk import refresh_planner_statistics as r; r()"
+# Fresh planner statistics, and a new record version so that a shared cache (Redis) holds
+# nothing from an earlier run on another database.
+PREPARE_CODE = (
+    "from meetings.bulk import refresh_planner_statistics as r; r(); "
+    "from meetings.cache import bump_record_version as b; b()"
+)
 SAMPLES_CODE = """
 import json
 from django.db.models import Count
@@ -146,8 +151,8 @@ def prepare_database(database_url, meetings, seed):
         found = samples_or_none(database_url, seed)
     elif found["count"] != meetings:
         log(f"reusing {found['count']} meetings of seed {seed} (asked for {meetings})")
-    # Fresh planner statistics, as a maintained database has (populate also runs it).
-    manage(database_url, "shell", "-v", "0", "-c", ANALYZE_CODE)
+    # As a maintained database has (populate also runs it), and no stale shared cache.
+    manage(database_url, "shell", "-v", "0", "-c", PREPARE_CODE)
     return found
 
 
@@ -511,13 +516,22 @@ def measure(app, ds, found, ds_ids, options):
     return rows
 
 
+def cache_description():
+    if os.environ.get("MEETINGS_CACHE_SECONDS", "600").strip() == "0":
+        return "caches off"
+    if os.environ.get("REDIS_URL"):
+        return "caches on (Redis, shared by the workers)"
+    return "caches on (per-process memory)"
+
+
 def report(options, app_url, found, rows, app_export, ds_export):
     engine = "PostgreSQL" if app_url.startswith("postgres") else "SQLite"
     lines = [
         f"## Backchannel benchmark, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"{found['count']:,} meetings (seed {options.seed}), app on {engine} with gunicorn "
-        f"({os.cpu_count()} cores), Datasette {DATASETTE_VERSION} on SQLite; "
+        f"({os.cpu_count()} cores, {cache_description()}), "
+        f"Datasette {DATASETTE_VERSION} on SQLite; "
         f"{'wrk' if options.load is load else 'the Python client'} for "
         f"{options.duration}s per cell on {HOST}. Samples: city={found['city']}, "
         f"year={found['year']}, track={found['track']}, q={Q_WORD}. "
