@@ -2,7 +2,8 @@
 
 import functools
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 
 from meetings.cache import cache_seconds, public_key
@@ -23,13 +24,39 @@ def cached_public_page(view):
         if not seconds:
             return view(request, *args, **kwargs)
         key = public_key(("page", request.path, request.META.get("QUERY_STRING", "")))
-        stored = cache.get(key)
+        stored = stored_page(key, seconds)
         if stored is not None:
             content, content_type = stored
             return HttpResponse(content, content_type=content_type)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, (response.content, response["Content-Type"]), timeout=seconds)
+            store_page(key, (response.content, response["Content-Type"]), seconds)
         return response
 
     return wrapper
+
+
+def _local():
+    """The worker's own page cache (settings: with Redis), or None."""
+    return caches["pages"] if "pages" in settings.CACHES else None
+
+
+def stored_page(key, seconds):
+    """From this worker's memory if it has the page under this version, else the shared cache.
+
+    The key holds the shared record version, so a local copy is found only while
+    nothing has changed since it was stored, whichever worker made the change.
+    """
+    local = _local()
+    stored = local.get(key) if local else None
+    if stored is None:
+        stored = cache.get(key)
+        if stored is not None and local:
+            local.set(key, stored, timeout=seconds)
+    return stored
+
+
+def store_page(key, page, seconds):
+    cache.set(key, page, timeout=seconds)
+    if local := _local():
+        local.set(key, page, timeout=seconds)

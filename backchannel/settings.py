@@ -126,6 +126,14 @@ if os.environ.get("REDIS_URL"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
+    # Each worker also keeps the public pages it serves most in its own memory, under
+    # keys that carry the record version read from Redis on every request: a change
+    # anywhere makes every worker's copies unreachable at once (backchannel/pagecache.py).
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public-pages",
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    }
 
 # Sessions live in the database, shared by every app server; read through Redis when there is one.
 SESSION_ENGINE = (

@@ -1,7 +1,11 @@
 import copy
+import os
+import uuid
 
 import pytest
+import redis
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connections
 
 from backchannel import routers
@@ -33,3 +37,42 @@ def replica_router(settings):
     yield
     routers._pinned.reset(token)
     connections[routers.REPLICA].close()  # persistent connections would block dropping the test DB
+
+
+REDIS_TEST_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _redis_answers():
+    try:
+        return redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def redis_caches(settings):
+    """The caches production has with REDIS_URL: Redis shared, page copies per worker.
+
+    Under a key prefix of its own, so tests never meet each other's entries.
+    """
+    if not _redis_answers():
+        # CI starts Redis, so there these tests always run.
+        assert not os.environ.get("CI"), f"Redis does not answer at {REDIS_TEST_URL}"
+        pytest.skip(f"no Redis at {REDIS_TEST_URL}: start redis-server or set REDIS_URL")
+    prefix = f"backchannel-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": prefix,
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-pages-{uuid.uuid4().hex}",
+        },
+    }
+    yield caches
+    caches["pages"].clear()
+    server = redis.Redis.from_url(REDIS_TEST_URL)
+    for key in server.scan_iter(match=f"{prefix}:*"):  # clear() would empty the whole database
+        server.delete(key)

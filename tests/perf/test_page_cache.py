@@ -112,3 +112,23 @@ def test_another_query_string_is_another_page(client, record):
     client.get("/meetings/")
     response = client.get("/meetings/?sort=date")
     assert response.context is not None  # rendered, not the unsorted page
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_with_redis_a_worker_keeps_its_copy_until_a_change(client, record, redis_caches, url):
+    """A worker keeps the pages it served; a change made anywhere (a bump of the version
+    in Redis) hides every worker's copies at once."""
+    meeting, _person, _participation = record
+    first, _ = get(client, url)
+    path, _, query = url.partition("?")
+    shared_copy = public_key(("page", path, query))
+    assert redis_caches["default"].delete(shared_copy)  # this worker's own copy still serves
+    second, warm = get(client, url)
+    assert second.content == first.content and warm == 0
+    assert b"Lakeside talks" in second.content
+
+    meeting.visibility = Visibility.CONFIDENTIAL
+    meeting.save()  # bumps the version in Redis; this worker's copy is not touched
+    third, cold = get(client, url)
+    assert cold > 0
+    assert b"Lakeside talks" not in third.content

@@ -78,8 +78,13 @@ def test_malformed_boolean_variable_is_refused():
 
 
 def _cache_seconds(**env):
+    return int(_printed_setting("s.MEETINGS_CACHE_SECONDS", **env))
+
+
+def _printed_setting(expression, **env):
+    """What ``expression`` (over the settings, as ``s``) prints in a fresh process."""
     code = "import django; django.setup(); from django.conf import settings as s; "
-    code += "print(s.MEETINGS_CACHE_SECONDS)"
+    code += f"print({expression})"
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MEETINGS_"))}
     base.pop("REDIS_URL", None)
     result = subprocess.run(
@@ -90,7 +95,16 @@ def _cache_seconds(**env):
         text=True,
         check=True,
     )
-    return int(result.stdout)
+    return result.stdout.strip()
+
+
+def test_with_redis_each_worker_also_keeps_page_copies():
+    secret = {"DJANGO_SECRET_KEY": "x" * 50}
+    assert _printed_setting("sorted(s.CACHES)", **secret) == "['default']"
+    with_redis = _printed_setting(
+        "sorted(s.CACHES)", **secret, REDIS_URL="redis://127.0.0.1:6379/0"
+    )
+    assert with_redis == "['default', 'pages']"
 
 
 def test_public_caching_needs_a_shared_cache_in_production():
