@@ -41,7 +41,6 @@ from .models import (
 )
 from .synthetic import (
     COUNTRIES,
-    COUNTRY_CUM_WEIGHTS,
     OFFICIAL_SIDE,
     ORG_KINDS,
     OTHER_SIDE,
@@ -55,8 +54,9 @@ from .synthetic import (
     VISIBILITY_WEIGHTS,
     Attendance,
     MeetingPlan,
+    draw_country,
+    draw_date,
     summary_for,
-    year_cum_weights,
 )
 from .track import compute_track
 
@@ -131,14 +131,6 @@ class Populator:
     def _count(self, name, rows):
         self.counts[name] = self.counts.get(name, 0) + len(rows)
 
-    def _pick_country(self):
-        return self.rng.choices(COUNTRIES, cum_weights=COUNTRY_CUM_WEIGHTS)[0]
-
-    def _date(self, first_year=1990, last_year=2027):
-        years = range(first_year, last_year + 1)
-        year = self.rng.choices(years, cum_weights=year_cum_weights(len(years)))[0]
-        return datetime.date(year, 1, 1) + datetime.timedelta(days=self.rng.randrange(365))
-
     def run(self, progress):
         self.make_topics()
         self.make_organizations()
@@ -182,7 +174,7 @@ class Populator:
                     name=f"Synthetic {word} {i:04d}",
                     slug=f"{self.prefix}organization-{i:04d}",
                     kind=kind,
-                    country=self._pick_country(),
+                    country=draw_country(self.rng),
                 )
             )
         self.organizations = Organization.objects.bulk_create(rows, batch_size=2000)
@@ -198,7 +190,7 @@ class Populator:
                     slug=f"{self.prefix}person-{i:05d}",
                     sort_name=f"Person {i:05d}, Synthetic",
                     other_names=f"Synthetik Persson {i:05d}" if self.rng.random() < 0.1 else "",
-                    country=self._pick_country(),
+                    country=draw_country(self.rng),
                     bio=f"A synthetic participant, number {i}, made for load testing.",
                     internal_notes="Synthetic staff note." if self.rng.random() < 0.2 else "",
                 )
@@ -214,7 +206,7 @@ class Populator:
         rows = []
         for person in self.people:
             for _ in range(self.rng.choice((1, 1, 2))):
-                start = self._date(1970, 2024) if self.rng.random() < 0.8 else None
+                start = draw_date(self.rng, 1970, 2024) if self.rng.random() < 0.8 else None
                 end = None
                 if start and self.rng.random() < 0.5:
                     end = start + datetime.timedelta(days=self.rng.randrange(30, 4000))
@@ -235,7 +227,7 @@ class Populator:
             City(
                 name=f"Synthetic City {i:03d}-{self.seed}",
                 slug=f"{self.prefix}city-{i:03d}",
-                country=self._pick_country(),
+                country=draw_country(self.rng),
             )
             for i in range(1, self.sizes.cities + 1)
         ]
@@ -267,7 +259,7 @@ class Populator:
                     title=f"Synthetic report {i:05d}",
                     publisher=self.rng.choice(PUBLISHERS),
                     url=f"https://example.org/synthetic/{self.seed}/{i}",
-                    published_on=self._date() if self.rng.random() < 0.9 else None,
+                    published_on=draw_date(self.rng) if self.rng.random() < 0.9 else None,
                     excerpt="A synthetic passage the record relies on.",
                 )
             )
@@ -345,7 +337,7 @@ class Populator:
         count = self.rng.choices((2, 3, 4), (70, 20, 10))[0]
         parties = []
         while len(parties) < count:
-            country = self._pick_country()
+            country = draw_country(self.rng)
             if country not in parties:
                 parties.append(country)
         return parties
@@ -355,7 +347,7 @@ class Populator:
         roll = rng.random()
         if roll < 0.08:
             return None, None, DatePrecision.YEAR
-        start = self._date()
+        start = draw_date(rng)
         if roll < 0.2:
             return datetime.date(start.year, 1, 1), None, DatePrecision.YEAR
         if roll < 0.4:
