@@ -1,6 +1,6 @@
 """What synthetic records are made of: made-up names, vocabularies and proportions.
 
-The populate command (meetings/populate.py) draws from these. Names say
+The populate command (the meetings/populate/ package) draws from these. Names say
 "Synthetic" so no record passes for a real one.
 """
 
