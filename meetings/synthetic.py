@@ -1,9 +1,10 @@
 """What synthetic records are made of: made-up names, vocabularies and proportions.
 
-The populate command (meetings/populate.py) draws from these. Names say
+The populate command (the meetings/populate/ package) draws from these. Names say
 "Synthetic" so no record passes for a real one.
 """
 
+import datetime
 import functools
 from dataclasses import dataclass
 from itertools import accumulate
@@ -69,6 +70,18 @@ UNCOUNTED = (Capacity.EXPERT, Capacity.OTHER)
 def year_cum_weights(count):
     """Later years weigh more: the record grows towards the present."""
     return list(accumulate(range(1, count + 1)))
+
+
+def draw_country(rng):
+    """A side at the table, drawn by ``COUNTRY_WEIGHTS``."""
+    return rng.choices(COUNTRIES, cum_weights=COUNTRY_CUM_WEIGHTS)[0]
+
+
+def draw_date(rng, first_year=1990, last_year=2027):
+    """A day in the years given, later years more likely."""
+    years = range(first_year, last_year + 1)
+    year = rng.choices(years, cum_weights=year_cum_weights(len(years)))[0]
+    return datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(365))
 
 
 def summary_for(topics):
