@@ -19,7 +19,7 @@ from people.models import Person
 from .forms import MeetingForm, ParticipationForm, ParticipationFormSet
 from .models import City, DialogueSeries, Meeting, Participation, Quote, Source, Topic
 from .resources import MeetingResource
-from .services import meeting_override_conflict, meeting_track_summary
+from .services import deferred_track_refresh, meeting_override_conflict, meeting_track_summary
 
 PUBLISH_PERMISSION = "meetings.publish_meeting"
 
@@ -173,7 +173,9 @@ class MeetingAdmin(ImportExportMixin, SimpleHistoryAdmin):
         return meeting_track_summary(meeting)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        # The inline rows are saved one by one: the track is recomputed once, after all.
+        with deferred_track_refresh():
+            super().save_related(request, form, formsets, change)
         meeting = form.instance
         meeting.refresh_from_db(fields=["track", "side_tracks"])
         implied = meeting_override_conflict(meeting)

@@ -5,13 +5,23 @@ signal call these, so every save or delete through the ORM or the admin keeps
 ``Meeting.track`` equal to the rule. Queryset ``update()`` and ``bulk_create()``
 bypass them: code that writes meetings or participations in bulk must call
 ``meeting_refresh_track`` for each meeting it touched (``populate`` computes the
-track itself before inserting).
+track itself before inserting). Code that saves many participations one by one
+(the meeting admin with its inline rows) wraps them in
+``deferred_track_refresh()`` so each meeting is recomputed once, not per row.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import transaction
 from django.utils import timezone
 
 from .models import Meeting, Participation
 from .track import compute_track
+
+# The ids of meetings whose participations changed inside the current
+# deferred_track_refresh() block; None outside any block.
+_deferred_meetings = ContextVar("deferred_meetings", default=None)
 
 
 def _participation_rows(meeting_id):
@@ -41,6 +51,40 @@ def meeting_refresh_track(meeting_id):
     Meeting.objects.filter(pk=meeting_id).update(
         track=result.track, side_tracks=result.sides, updated_at=timezone.now()
     )
+
+
+def meeting_participations_changed(meeting_id):
+    """Keep the track of a meeting whose participations were just saved or deleted.
+
+    Recomputes it now, or once at the end of the enclosing
+    ``deferred_track_refresh()`` block.
+    """
+    deferred = _deferred_meetings.get()
+    if deferred is None:
+        meeting_refresh_track(meeting_id)
+    else:
+        deferred.add(meeting_id)
+
+
+@contextmanager
+def deferred_track_refresh():
+    """Recompute each meeting whose participations change in the block once, at its end.
+
+    The block is atomic: when it fails, none of its writes stay, so no stored
+    track is left behind stale. A nested block joins the outermost one.
+    """
+    if _deferred_meetings.get() is not None:
+        yield
+        return
+    meeting_ids = set()
+    with transaction.atomic():
+        token = _deferred_meetings.set(meeting_ids)
+        try:
+            yield
+        finally:
+            _deferred_meetings.reset(token)
+        for meeting_id in sorted(meeting_ids):
+            meeting_refresh_track(meeting_id)
 
 
 def meeting_override_conflict(meeting):
