@@ -16,8 +16,15 @@ from contextvars import ContextVar
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Meeting, Participation
+from .models import Meeting, Participation, Visibility
 from .track import compute_track
+
+PUBLISH_PERMISSION = "meetings.publish_meeting"
+
+NAMING_MESSAGE = (
+    "This meeting is already published: naming a participant would publish the name at "
+    "once. Tick “anonymised”, or ask a publisher to name them."
+)
 
 # The ids of meetings whose participations changed inside the current
 # deferred_track_refresh() block; None outside any block.
@@ -99,6 +106,30 @@ def meeting_override_conflict(meeting):
     if not rule.sides or None in rule.sides.values():
         return None
     return rule.track if rule.track != meeting.track_override else None
+
+
+def participation_naming_violation(participation, user):
+    """Why ``user`` may not save ``participation`` as given, under the naming rule; else None.
+
+    Without the publish permission nobody may newly name a participant of a
+    published meeting (unmask an anonymised one, add a named one, move a named
+    one in): the name would be public at once. ``participation`` holds the
+    values about to be saved; call this before saving it, as its stored version
+    (same pk, if any) tells what was already public.
+    """
+    meeting = getattr(participation, "meeting", None)
+    if not participation.is_named or meeting is None or meeting.visibility != Visibility.PUBLIC:
+        return None
+    if user.has_perm(PUBLISH_PERMISSION):
+        return None
+    stored = Participation.objects.filter(pk=participation.pk).first() if participation.pk else None
+    already_public = (
+        stored is not None
+        and stored.is_named
+        and stored.person_id == participation.person_id
+        and stored.meeting_id == meeting.pk
+    )
+    return None if already_public else NAMING_MESSAGE
 
 
 def meeting_track_summary(meeting):
