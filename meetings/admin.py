@@ -19,9 +19,12 @@ from people.models import Person
 from .forms import MeetingForm, ParticipationForm, ParticipationFormSet
 from .models import City, DialogueSeries, Meeting, Participation, Quote, Source, Topic
 from .resources import MeetingResource
-from .services import meeting_override_conflict, meeting_track_summary
-
-PUBLISH_PERMISSION = "meetings.publish_meeting"
+from .services import (
+    PUBLISH_PERMISSION,
+    deferred_track_refresh,
+    meeting_override_conflict,
+    meeting_track_summary,
+)
 
 
 def participant_count():
@@ -58,9 +61,8 @@ def host_countries():
 
 
 def form_for(request, form_class):
-    """The participation form, knowing whether this user may publish names."""
-    may_publish = request.user.has_perm(PUBLISH_PERMISSION)
-    return type(form_class.__name__, (form_class,), {"may_publish": may_publish})
+    """The participation form, checking the naming rule for this request's user."""
+    return type(form_class.__name__, (form_class,), {"user": request.user})
 
 
 class ParticipationInline(admin.TabularInline):
@@ -173,7 +175,9 @@ class MeetingAdmin(ImportExportMixin, SimpleHistoryAdmin):
         return meeting_track_summary(meeting)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        # The inline rows are saved one by one: the track is recomputed once, after all.
+        with deferred_track_refresh():
+            super().save_related(request, form, formsets, change)
         meeting = form.instance
         meeting.refresh_from_db(fields=["track", "side_tracks"])
         implied = meeting_override_conflict(meeting)

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_countries import countries
 
-from .models import Meeting, Participation, Visibility
+from .models import Meeting, Participation
+from .services import participation_naming_violation
 from .track import UNCOUNTED_ROLES
 
 STALE_MESSAGE = (
@@ -65,20 +66,15 @@ def _party_codes(meeting):
     return [str(party) for party in meeting.parties] if meeting else []
 
 
-NAMING_MESSAGE = (
-    "This meeting is already published: naming a participant would publish the name at "
-    "once. Tick “anonymised”, or ask a publisher to name them."
-)
-
-
 class ParticipationForm(forms.ModelForm):
     """One participant: counted roles sit for one of the meeting's parties.
 
-    ``may_publish`` is set per request by the admin: without the publish
-    permission, nobody can newly name a participant of a published meeting.
+    ``user`` is set per request by the admin, so the naming rule applies to
+    them (``participation_naming_violation``). A form built without a user, by
+    code acting for no staff member, is not limited by it, like the ORM.
     """
 
-    may_publish = True
+    user = None
 
     class Meta:
         model = Participation
@@ -86,35 +82,31 @@ class ParticipationForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        if self._would_publish_a_name(cleaned_data):
-            self.add_error("anonymised", NAMING_MESSAGE)
+        meeting = cleaned_data.get("meeting") or getattr(self.instance, "meeting", None)
+        violation = self._naming_violation(meeting, cleaned_data)
+        if violation:
+            self.add_error("anonymised", violation)
         role, side = cleaned_data.get("role"), cleaned_data.get("side")
         if role is None or role in UNCOUNTED_ROLES:
             return cleaned_data
         if not side:
             self.add_error("side", "Heads and members sit for a side: choose its country.")
             return cleaned_data
-        meeting = cleaned_data.get("meeting") or getattr(self.instance, "meeting", None)
         parties = _party_codes(meeting)
         if meeting is not None and str(side) not in parties:
             self.add_error("side", _not_a_party_message(side, parties))
         return cleaned_data
 
-    def _would_publish_a_name(self, cleaned_data):
-        meeting = cleaned_data.get("meeting") or getattr(self.instance, "meeting", None)
-        person = cleaned_data.get("person")
-        if self.may_publish or meeting is None or person is None:
-            return False
-        if cleaned_data.get("anonymised") or meeting.visibility != Visibility.PUBLIC:
-            return False
-        saved = Participation.objects.filter(pk=self.instance.pk).first()
-        already_public = (
-            saved is not None
-            and saved.is_named
-            and saved.person_id == person.pk
-            and saved.meeting_id == meeting.pk
+    def _naming_violation(self, meeting, cleaned_data):
+        if self.user is None:
+            return None
+        proposed = Participation(
+            pk=self.instance.pk,
+            meeting=meeting,
+            person=cleaned_data.get("person"),
+            anonymised=cleaned_data.get("anonymised", False),
         )
-        return not already_public
+        return participation_naming_violation(proposed, self.user)
 
 
 def _not_a_party_message(side, parties):

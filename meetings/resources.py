@@ -7,8 +7,7 @@ from import_export import fields, widgets
 from backchannel.admin_tools import FormulaSafeResource
 
 from .models import City, DialogueSeries, Meeting, Topic, Visibility
-
-PUBLISH_PERMISSION = "meetings.publish_meeting"
+from .services import PUBLISH_PERMISSION
 
 
 class CountriesWidget(widgets.Widget):

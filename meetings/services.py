@@ -5,13 +5,30 @@ signal call these, so every save or delete through the ORM or the admin keeps
 ``Meeting.track`` equal to the rule. Queryset ``update()`` and ``bulk_create()``
 bypass them: code that writes meetings or participations in bulk must call
 ``meeting_refresh_track`` for each meeting it touched (``populate`` computes the
-track itself before inserting).
+track itself before inserting). Code that saves many participations one by one
+(the meeting admin with its inline rows) wraps them in
+``deferred_track_refresh()`` so each meeting is recomputed once, not per row.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import transaction
 from django.utils import timezone
 
-from .models import Meeting, Participation
+from .models import Meeting, Participation, Visibility
 from .track import compute_track
+
+PUBLISH_PERMISSION = "meetings.publish_meeting"
+
+NAMING_MESSAGE = (
+    "This meeting is already published: naming a participant would publish the name at "
+    "once. Tick “anonymised”, or ask a publisher to name them."
+)
+
+# The ids of meetings whose participations changed inside the current
+# deferred_track_refresh() block; None outside any block.
+_deferred_meetings = ContextVar("deferred_meetings", default=None)
 
 
 def _participation_rows(meeting_id):
@@ -43,6 +60,40 @@ def meeting_refresh_track(meeting_id):
     )
 
 
+def meeting_participations_changed(meeting_id):
+    """Keep the track of a meeting whose participations were just saved or deleted.
+
+    Recomputes it now, or once at the end of the enclosing
+    ``deferred_track_refresh()`` block.
+    """
+    deferred = _deferred_meetings.get()
+    if deferred is None:
+        meeting_refresh_track(meeting_id)
+    else:
+        deferred.add(meeting_id)
+
+
+@contextmanager
+def deferred_track_refresh():
+    """Recompute each meeting whose participations change in the block once, at its end.
+
+    The block is atomic: when it fails, none of its writes stay, so no stored
+    track is left behind stale. A nested block joins the outermost one.
+    """
+    if _deferred_meetings.get() is not None:
+        yield
+        return
+    meeting_ids = set()
+    with transaction.atomic():
+        token = _deferred_meetings.set(meeting_ids)
+        try:
+            yield
+        finally:
+            _deferred_meetings.reset(token)
+        for meeting_id in sorted(meeting_ids):
+            meeting_refresh_track(meeting_id)
+
+
 def meeting_override_conflict(meeting):
     """The track the participants imply when it contradicts the stated override, else None.
 
@@ -55,6 +106,30 @@ def meeting_override_conflict(meeting):
     if not rule.sides or None in rule.sides.values():
         return None
     return rule.track if rule.track != meeting.track_override else None
+
+
+def participation_naming_violation(participation, user):
+    """Why ``user`` may not save ``participation`` as given, under the naming rule; else None.
+
+    Without the publish permission nobody may newly name a participant of a
+    published meeting (unmask an anonymised one, add a named one, move a named
+    one in): the name would be public at once. ``participation`` holds the
+    values about to be saved; call this before saving it, as its stored version
+    (same pk, if any) tells what was already public.
+    """
+    meeting = getattr(participation, "meeting", None)
+    if not participation.is_named or meeting is None or meeting.visibility != Visibility.PUBLIC:
+        return None
+    if user.has_perm(PUBLISH_PERMISSION):
+        return None
+    stored = Participation.objects.filter(pk=participation.pk).first() if participation.pk else None
+    already_public = (
+        stored is not None
+        and stored.is_named
+        and stored.person_id == participation.person_id
+        and stored.meeting_id == meeting.pk
+    )
+    return None if already_public else NAMING_MESSAGE
 
 
 def meeting_track_summary(meeting):

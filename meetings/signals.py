@@ -5,7 +5,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from .models import Meeting, Participation
-from .services import meeting_refresh_track
+from .services import meeting_participations_changed
 
 
 @receiver(post_delete, sender=Participation, dispatch_uid="participation_deleted_refresh_track")
@@ -15,4 +15,4 @@ def participation_deleted(sender, instance, origin=None, **kwargs):
     )
     if meeting_going:
         return
-    meeting_refresh_track(instance.meeting_id)
+    meeting_participations_changed(instance.meeting_id)

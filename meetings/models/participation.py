@@ -82,7 +82,7 @@ class Participation(models.Model):
         return f"{self.public_label} at {self.meeting}"
 
     def save(self, *args, **kwargs):
-        from ..services import meeting_refresh_track
+        from ..services import meeting_participations_changed
 
         previous = None
         if self.pk:
@@ -92,9 +92,9 @@ class Participation(models.Model):
                 .first()
             )
         super().save(*args, **kwargs)
-        meeting_refresh_track(self.meeting_id)
+        meeting_participations_changed(self.meeting_id)
         if previous and previous != self.meeting_id:
-            meeting_refresh_track(previous)
+            meeting_participations_changed(previous)
 
     @property
     def is_named(self):

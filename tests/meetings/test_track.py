@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from meetings.models import Meeting, Participation
+from meetings.services import deferred_track_refresh
 from meetings.track import compute_track
 from tests.factories import make_meeting, make_participation
 
@@ -214,3 +215,57 @@ def test_deleting_meetings_in_bulk_does_not_recompute_their_tracks():
     recomputes = [q for q in captured.captured_queries if 'UPDATE "meetings_meeting"' in q["sql"]]
     assert recomputes == []
     assert not Meeting.objects.exists()
+
+
+# Deferred recomputation: many participation writes, one track update per meeting.
+
+
+def _track_updates(captured):
+    return [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith('UPDATE "meetings_meeting" SET "track"')
+    ]
+
+
+@pytest.mark.django_db
+def test_deferred_refresh_recomputes_each_touched_meeting_once_at_the_end():
+    first = make_meeting(parties=["KP", "US"])
+    second = make_meeting(parties=["KP", "US"])
+    make_participation(first, side="KP", capacity=OFFICIAL)
+    moving = make_participation(first, side="US", capacity=OFFICIAL)
+    dropped = make_participation(second, side="US", capacity=EXPERT)
+    with CaptureQueriesContext(connection) as captured, deferred_track_refresh():
+        make_participation(second, side="KP", capacity=OFFICIAL)
+        moving.meeting = second
+        moving.save()
+        dropped.delete()
+        assert (_stored(first)[0], _stored(second)[0]) == ("1", "")  # not yet
+    assert len(_track_updates(captured)) == 2
+    assert _stored(first) == ("", {"KP": "1", "US": None})
+    assert _stored(second) == ("1", {"KP": "1", "US": "1"})
+
+
+@pytest.mark.django_db
+def test_deferred_refresh_nested_block_joins_the_outer_one():
+    meeting = make_meeting(parties=["KP", "US"])
+    with CaptureQueriesContext(connection) as captured, deferred_track_refresh():
+        with deferred_track_refresh():
+            make_participation(meeting, side="KP", capacity=OFFICIAL)
+        assert _stored(meeting)[0] == ""
+        make_participation(meeting, side="US", capacity=OFFICIAL)
+    assert len(_track_updates(captured)) == 1
+    assert _stored(meeting) == ("1", {"KP": "1", "US": "1"})
+
+
+@pytest.mark.django_db
+def test_deferred_refresh_failing_block_writes_nothing():
+    meeting = make_meeting(parties=["KP", "US"])
+    make_participation(meeting, side="KP", capacity=OFFICIAL)
+    with pytest.raises(RuntimeError), deferred_track_refresh():
+        make_participation(meeting, side="US", capacity=OFFICIAL)
+        raise RuntimeError("refused halfway")
+    assert meeting.participations.count() == 1
+    assert _stored(meeting) == ("", {"KP": "1", "US": None})
+    make_participation(meeting, side="US", capacity=EXPERT)  # not deferred any more
+    assert _stored(meeting)[0] == "1.5"
