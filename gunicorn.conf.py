@@ -4,6 +4,7 @@ Environment: PORT (default 8000), HOST (default 0.0.0.0), WEB_CONCURRENCY (worke
 default 2 x cores + 1), GUNICORN_TIMEOUT (seconds, default 30).
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -19,3 +20,13 @@ accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG") == "1" else None
 errorlog = "-"
 # Trust X-Forwarded-* only from the proxy in front (default: loopback).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+
+def post_worker_init(worker):
+    """Freeze what the worker has loaded (Django, the app, its URLs and views) out of the
+    garbage collector's sight. Full collections then walk only what requests create: they
+    had run about every tenth listing request, each adding tens of milliseconds."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (imports every view now, not on a first request)
+    gc.freeze()
