@@ -20,9 +20,11 @@ from .models import Meeting, Participation, Status, Visibility
 from .views import validated_filter, with_public_participants
 
 CHUNK_SIZE = 500
-# Meetings per batch of the CSV export: its per-batch queries read the public gate once
-# per batch, so fewer, larger batches (memory stays a few MiB).
-CSV_BATCH_SIZE = 2000
+# Meetings per batch of the CSV export. PostgreSQL joins each batch's participations to
+# the public meetings by hashing all of them (about 50 ms at 100,000 meetings), so
+# fewer, larger batches. Measured in one process at 100,000 meetings: 2,000 took 7.9 s
+# (peak RSS 87 MiB), 5,000 took 6.7 s (112 MiB), 10,000 took 6.5 s (155 MiB).
+CSV_BATCH_SIZE = 5000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
     "slug",
@@ -155,8 +157,9 @@ CSV_FIELDS = [
 ]
 
 
-def csv_batches(meetings, size=CSV_BATCH_SIZE):
-    """Lists of up to ``size`` meeting rows (dicts), read in listing order."""
+def csv_batches(meetings):
+    """Lists of up to CSV_BATCH_SIZE meeting rows (dicts), read in listing order."""
+    size = CSV_BATCH_SIZE
     batch = []
     for row in meetings.values(*CSV_FIELDS).iterator(chunk_size=size):
         batch.append(row)

@@ -181,8 +181,10 @@ def test_listing_links_to_exports_with_its_filters(client, demo):
     assert 'href="/meetings/feed/"' in html
 
 
-def test_csv_export_has_the_cells_of_the_meeting_records(client, demo, rf):
-    """The CSV is built from plain rows; it must say what the records say."""
+@pytest.mark.parametrize("batch_size", [5000, 2])
+def test_csv_export_has_the_cells_of_the_meeting_records(client, demo, rf, batch_size, monkeypatch):
+    """The CSV is built from plain rows, a batch at a time; it must say what the records say."""
+    monkeypatch.setattr("meetings.exports.CSV_BATCH_SIZE", batch_size)
     from meetings.exports import Labels, csv_cells, meeting_record
     from meetings.models import Meeting
     from meetings.views import with_public_participants
