@@ -23,6 +23,23 @@ def pytest_configure(config):
 
     config.hypothesis_home = tempfile.mkdtemp(prefix="hypothesis-")
     set_hypothesis_home_dir(config.hypothesis_home)
+    _load_hypothesis_profile()
+
+
+def _load_hypothesis_profile():
+    """Property tests run the same examples every time (no flaky CI), with no deadline
+    (database work varies), and may use function-scoped fixtures such as ``db``:
+    each test rolls back what its examples write itself."""
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile(
+        "backchannel",
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    settings.load_profile("backchannel")
 
 
 def pytest_unconfigure(config):

@@ -51,3 +51,20 @@ def meeting_form_data(meeting=None, participations=(), **overrides):
                 continue
             data[f"participations-{index}-{name}"] = "" if value is None else value
     return {key: value for key, value in data.items() if value is not None}
+
+
+def existing_rows(meeting, **changes):
+    """Inline rows for a meeting's saved participations, as its change form posts them."""
+    return [
+        {
+            "id": p.pk,
+            "meeting": meeting.pk,
+            "person": p.person_id,
+            "side": str(p.side),
+            "capacity": p.capacity,
+            "role": p.role,
+            "anonymised": p.anonymised,
+        }
+        | changes
+        for p in meeting.participations.order_by("pk")
+    ]

@@ -3,7 +3,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from meetings.models import Meeting, Participation
-from tests.admin.helpers import meeting_form_data
+from tests.admin.helpers import existing_rows, meeting_form_data
 from tests.factories import make_berlin_meeting, make_city, make_meeting, make_person
 
 ADD_URL = reverse("admin:meetings_meeting_add")
@@ -44,17 +44,7 @@ def test_meeting_change_updates_track_after_inline_change(client, superuser):
     client.force_login(superuser)
     meeting = make_berlin_meeting(title="Round", slug="round")
     official = meeting.participations.get(capacity="official")
-    rows = [
-        {
-            "id": p.pk,
-            "meeting": meeting.pk,
-            "person": p.person_id,
-            "side": str(p.side),
-            "capacity": p.capacity,
-            "role": p.role,
-        }
-        for p in meeting.participations.all()
-    ]
+    rows = existing_rows(meeting)
     for row in rows:
         if row["id"] == official.pk:
             row["capacity"] = "former_official"

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings.models import Meeting
-from tests.admin.helpers import meeting_form_data
+from tests.admin.helpers import existing_rows, meeting_form_data
 from tests.factories import make_meeting, make_participation, make_person
 
 ADD_URL = reverse("admin:meetings_meeting_add")
@@ -23,20 +23,6 @@ def _post(client, url, data):
         response = client.post(url, data)
     assert response.status_code == 302, response.context and response.context["errors"]
     return _meeting_updates(captured.captured_queries)
-
-
-def _rows(meeting):
-    return [
-        {
-            "id": p.pk,
-            "meeting": meeting.pk,
-            "person": p.person_id,
-            "side": str(p.side),
-            "capacity": p.capacity,
-            "role": p.role,
-        }
-        for p in meeting.participations.order_by("pk")
-    ]
 
 
 def test_adding_a_meeting_with_five_rows_recomputes_its_track_once(client, superuser):
@@ -65,7 +51,10 @@ def five_officials(db):
 def test_changing_five_rows_recomputes_the_track_once(client, superuser, five_officials):
     client.force_login(superuser)
     meeting = five_officials
-    rows = [row | {"capacity": "expert"} if row["side"] == "US" else row for row in _rows(meeting)]
+    rows = [
+        row | {"capacity": "expert"} if row["side"] == "US" else row
+        for row in existing_rows(meeting)
+    ]
     rows[0]["title_at_time"] = "Vice minister"
     rows[1]["role"] = "head"
     data = meeting_form_data(meeting, rows)
@@ -79,7 +68,7 @@ def test_changing_five_rows_recomputes_the_track_once(client, superuser, five_of
 def test_rows_deleted_in_the_same_save_count_for_the_track(client, superuser, five_officials):
     client.force_login(superuser)
     meeting = five_officials
-    rows = _rows(meeting)
+    rows = existing_rows(meeting)
     for row in rows[2:4]:  # two of the three US officials go
         row["DELETE"] = "on"
     rows[4]["capacity"] = "expert"  # the third was an expert all along
@@ -95,7 +84,7 @@ def test_rows_deleted_in_the_same_save_count_for_the_track(client, superuser, fi
 def test_deleting_every_row_leaves_the_sides_undetermined(client, superuser, five_officials):
     client.force_login(superuser)
     meeting = five_officials
-    rows = [row | {"DELETE": "on"} for row in _rows(meeting)]
+    rows = [row | {"DELETE": "on"} for row in existing_rows(meeting)]
     data = meeting_form_data(meeting, rows, track_override="2")
     updates = _post(client, reverse("admin:meetings_meeting_change", args=[meeting.pk]), data)
     assert updates == ['"title"', '"track"']

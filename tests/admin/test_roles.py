@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from meetings.management.commands.setup_roles import role_permissions
 from meetings.models import Meeting, Participation
-from tests.admin.helpers import meeting_form_data
+from tests.admin.helpers import existing_rows, meeting_form_data
 from tests.factories import make_meeting, make_participation, make_person
 
 
@@ -182,26 +182,11 @@ def published(db):
     return meeting
 
 
-def _rows(meeting, **changes):
-    rows = []
-    for participation in meeting.participations.all():
-        row = {
-            "id": participation.pk,
-            "meeting": meeting.pk,
-            "person": participation.person_id,
-            "side": str(participation.side),
-            "capacity": participation.capacity,
-            "anonymised": participation.anonymised,
-        }
-        rows.append(row | changes)
-    return rows
-
-
 def test_editor_cannot_unmask_an_anonymised_participant_of_a_published_meeting(
     client, editor, published
 ):
     client.force_login(editor)
-    data = meeting_form_data(published, participations=_rows(published, anonymised=False))
+    data = meeting_form_data(published, participations=existing_rows(published, anonymised=False))
     response = client.post(_change(published), data)
     assert response.status_code == 200
     errors = response.context["inline_admin_formsets"][0].formset.forms[0].errors
@@ -213,11 +198,11 @@ def test_editor_cannot_add_a_named_participant_to_a_published_meeting(client, ed
     client.force_login(editor)
     newcomer = make_person(full_name="New Name")
     row = {"person": newcomer.pk, "side": "KP", "capacity": "official", "meeting": published.pk}
-    data = meeting_form_data(published, participations=[*_rows(published), row])
+    data = meeting_form_data(published, participations=[*existing_rows(published), row])
     assert client.post(_change(published), data).status_code == 200
     assert not published.participations.filter(person=newcomer).exists()
     row["anonymised"] = True
-    data = meeting_form_data(published, participations=[*_rows(published), row])
+    data = meeting_form_data(published, participations=[*existing_rows(published), row])
     assert client.post(_change(published), data).status_code == 302
     assert published.participations.get(person=newcomer).anonymised is True
 
@@ -243,6 +228,6 @@ def test_editor_cannot_move_a_named_participant_into_a_published_meeting(
 
 def test_publisher_may_name_a_participant_of_a_published_meeting(client, publisher, published):
     client.force_login(publisher)
-    data = meeting_form_data(published, participations=_rows(published, anonymised=False))
+    data = meeting_form_data(published, participations=existing_rows(published, anonymised=False))
     assert client.post(_change(published), data).status_code == 302
     assert published.participations.get().anonymised is False

@@ -16,7 +16,7 @@ import re
 
 import pytest
 from django_countries import countries
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from meetings.models import City, DialogueSeries, Status, Topic, Track, Visibility
@@ -36,13 +36,7 @@ from tests.public.helpers import body
 
 pytestmark = pytest.mark.django_db
 
-PROPERTY = settings(
-    max_examples=150,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+PROPERTY = settings(max_examples=150)  # the rest: tests/conftest.py's profile
 
 MEETING_PARAMETERS = (
     "city",

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection, transaction
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from meetings.count_triggers import TRIGGERS
@@ -21,13 +21,7 @@ from tests.public_counts import live_counts, table_counts
 
 pytestmark = pytest.mark.django_db
 
-PROPERTY = settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+PROPERTY = settings(max_examples=60)  # the rest: tests/conftest.py's profile
 VISIBILITIES = st.sampled_from(Visibility.values)
 DATES = st.sampled_from([None, datetime.date(1999, 5, 1), datetime.date(2017, 10, 1)])
 TRACKS = st.sampled_from(["", *Track.values])
