@@ -21,8 +21,8 @@ from .models import City, DialogueSeries, Meeting, Participation, Quote, Source,
 from .resources import MeetingResource
 from .services import (
     PUBLISH_PERMISSION,
-    deferred_track_refresh,
     meeting_override_conflict,
+    meeting_track_refresh_deferred,
     meeting_track_summary,
 )
 
@@ -176,7 +176,7 @@ class MeetingAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         # The inline rows are saved one by one: the track is recomputed once, after all.
-        with deferred_track_refresh():
+        with meeting_track_refresh_deferred():
             super().save_related(request, form, formsets, change)
         meeting = form.instance
         meeting.refresh_from_db(fields=["track", "side_tracks"])

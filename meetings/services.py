@@ -7,7 +7,7 @@ bypass them: code that writes meetings or participations in bulk must call
 ``meeting_refresh_track`` for each meeting it touched (``populate`` computes the
 track itself before inserting). Code that saves many participations one by one
 (the meeting admin with its inline rows) wraps them in
-``deferred_track_refresh()`` so each meeting is recomputed once, not per row.
+``meeting_track_refresh_deferred()`` so each meeting is recomputed once, not per row.
 """
 
 from contextlib import contextmanager
@@ -27,7 +27,7 @@ NAMING_MESSAGE = (
 )
 
 # The ids of meetings whose participations changed inside the current
-# deferred_track_refresh() block; None outside any block.
+# meeting_track_refresh_deferred() block; None outside any block.
 _deferred_meetings = ContextVar("deferred_meetings", default=None)
 
 
@@ -64,7 +64,7 @@ def meeting_participations_changed(meeting_id):
     """Keep the track of a meeting whose participations were just saved or deleted.
 
     Recomputes it now, or once at the end of the enclosing
-    ``deferred_track_refresh()`` block.
+    ``meeting_track_refresh_deferred()`` block.
     """
     deferred = _deferred_meetings.get()
     if deferred is None:
@@ -74,14 +74,17 @@ def meeting_participations_changed(meeting_id):
 
 
 @contextmanager
-def deferred_track_refresh():
+def meeting_track_refresh_deferred():
     """Recompute each meeting whose participations change in the block once, at its end.
 
-    The block is atomic: when it fails, none of its writes stay, so no stored
-    track is left behind stale. A nested block joins the outermost one.
+    Every block is atomic (a nested one as a savepoint): when it fails, none of its
+    writes stay, so no stored track is left stale. A nested block's meetings are
+    recomputed at the end of the outermost one. Inside a block, a meeting's stored
+    track is the one from before the block: read it after the block ends.
     """
     if _deferred_meetings.get() is not None:
-        yield
+        with transaction.atomic():
+            yield
         return
     meeting_ids = set()
     with transaction.atomic():

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from meetings.models import Meeting, Participation
-from meetings.services import deferred_track_refresh
+from meetings.services import meeting_track_refresh_deferred
 from meetings.track import compute_track
 from tests.factories import make_meeting, make_participation
 
@@ -235,7 +235,7 @@ def test_deferred_refresh_recomputes_each_touched_meeting_once_at_the_end():
     make_participation(first, side="KP", capacity=OFFICIAL)
     moving = make_participation(first, side="US", capacity=OFFICIAL)
     dropped = make_participation(second, side="US", capacity=EXPERT)
-    with CaptureQueriesContext(connection) as captured, deferred_track_refresh():
+    with CaptureQueriesContext(connection) as captured, meeting_track_refresh_deferred():
         make_participation(second, side="KP", capacity=OFFICIAL)
         moving.meeting = second
         moving.save()
@@ -249,8 +249,8 @@ def test_deferred_refresh_recomputes_each_touched_meeting_once_at_the_end():
 @pytest.mark.django_db
 def test_deferred_refresh_nested_block_joins_the_outer_one():
     meeting = make_meeting(parties=["KP", "US"])
-    with CaptureQueriesContext(connection) as captured, deferred_track_refresh():
-        with deferred_track_refresh():
+    with CaptureQueriesContext(connection) as captured, meeting_track_refresh_deferred():
+        with meeting_track_refresh_deferred():
             make_participation(meeting, side="KP", capacity=OFFICIAL)
         assert _stored(meeting)[0] == ""
         make_participation(meeting, side="US", capacity=OFFICIAL)
@@ -262,10 +262,22 @@ def test_deferred_refresh_nested_block_joins_the_outer_one():
 def test_deferred_refresh_failing_block_writes_nothing():
     meeting = make_meeting(parties=["KP", "US"])
     make_participation(meeting, side="KP", capacity=OFFICIAL)
-    with pytest.raises(RuntimeError), deferred_track_refresh():
+    with pytest.raises(RuntimeError), meeting_track_refresh_deferred():
         make_participation(meeting, side="US", capacity=OFFICIAL)
         raise RuntimeError("refused halfway")
     assert meeting.participations.count() == 1
     assert _stored(meeting) == ("", {"KP": "1", "US": None})
     make_participation(meeting, side="US", capacity=EXPERT)  # not deferred any more
     assert _stored(meeting)[0] == "1.5"
+
+
+@pytest.mark.django_db
+def test_deferred_refresh_nested_block_that_fails_undoes_only_its_own_writes():
+    meeting = make_meeting(parties=["KP", "US"])
+    with meeting_track_refresh_deferred():
+        make_participation(meeting, side="KP", capacity=OFFICIAL)
+        with pytest.raises(RuntimeError), meeting_track_refresh_deferred():
+            make_participation(meeting, side="US", capacity=OFFICIAL)
+            raise RuntimeError("refused halfway")
+    assert meeting.participations.count() == 1
+    assert _stored(meeting) == ("", {"KP": "1", "US": None})
