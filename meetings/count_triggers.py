@@ -2,15 +2,19 @@
 
 Each change to a meeting's visibility, city, start date or track takes one from
 the count of its old key and adds one to its new key, when the meeting is
-public before and after. The public visibilities are written into the SQL:
-``PUBLIC_VISIBILITIES`` changing needs a migration that calls ``install`` again.
+public before and after. The public visibilities are written into the SQL, as
+the migration that installs the triggers gives them: a change to
+``PUBLIC_VISIBILITIES`` needs a new migration that calls ``install`` with the new
+list (tests/meetings/test_public_counts.py compares the counts with
+``Meeting.objects.public()``, so it fails until then).
 
 On SQLite, Django alters a table by copying it into a new one, which drops its
-triggers: a migration that alters ``meetings_meeting`` must call ``install``
-after it (tests/meetings/test_public_counts.py fails otherwise).
+triggers, and refuses to alter the count table while triggers refer to it: a
+migration that alters ``meetings_meeting`` or ``meetings_publicmeetingcount``
+must call ``uninstall`` before and ``install`` after (a test checks they are there).
 """
 
-from .models import PUBLIC_VISIBILITIES
+from django.db import connections, transaction
 
 TABLE = "meetings_publicmeetingcount"
 TRIGGERS = (
@@ -18,7 +22,7 @@ TRIGGERS = (
     "meetings_public_count_delete",
     "meetings_public_count_update",
 )
-PUBLIC = ", ".join(f"'{value}'" for value in PUBLIC_VISIBILITIES)
+POSTGRESQL_TRUNCATE_TRIGGER = "meetings_public_count_truncate"
 CHANGED = " OR ".join(
     f"OLD.{column} IS DISTINCT FROM NEW.{column}"
     for column in ("visibility", "city_id", "start_date", "track")
@@ -28,6 +32,14 @@ POSTGRESQL_YEAR = "COALESCE(EXTRACT(YEAR FROM {row}.start_date)::integer, 0)"
 SQLITE_YEAR = "COALESCE(CAST(substr({row}.start_date, 1, 4) AS integer), 0)"
 
 
+def sql_list(visibilities):
+    """ "'public', 'participants_withheld'": the visibilities as SQL literals."""
+    for value in visibilities:
+        if not value.replace("_", "").isalpha():
+            raise ValueError(f"Not a visibility value: {value!r}")
+    return ", ".join(f"'{value}'" for value in visibilities)
+
+
 def _key_condition(row, year):
     return (
         f"city_id = COALESCE({row}.city_id, 0) AND year = {year.format(row=row)} "
@@ -35,10 +47,10 @@ def _key_condition(row, year):
     )
 
 
-def _add_new(year, select=False):
+def _add_new(year, public=None):
     values = f"COALESCE(NEW.city_id, 0), {year.format(row='NEW')}, NEW.track, 1"
-    if select:  # SQLite: a trigger's statements cannot branch
-        source = f"SELECT {values} WHERE NEW.visibility IN ({PUBLIC})"
+    if public:  # SQLite: a trigger's statements cannot branch
+        source = f"SELECT {values} WHERE NEW.visibility IN ({public})"
     else:
         source = f"VALUES ({values})"
     return (
@@ -47,23 +59,23 @@ def _add_new(year, select=False):
     )
 
 
-def _take_old(year, guarded=False):
-    guard = f" AND OLD.visibility IN ({PUBLIC})" if guarded else ""
+def _take_old(year, public=None):
+    guard = f" AND OLD.visibility IN ({public})" if public else ""
     return (
         f"UPDATE {TABLE} SET meetings = meetings - 1 "  # noqa: S608 (constants only)
         f"WHERE {_key_condition('OLD', year)}{guard}"
     )
 
 
-def postgresql_statements():
+def postgresql_statements(public):
     function = f"""
         CREATE OR REPLACE FUNCTION meetings_public_count() RETURNS trigger
         LANGUAGE plpgsql AS $$
         BEGIN
-            IF TG_OP <> 'INSERT' AND OLD.visibility IN ({PUBLIC}) THEN
+            IF TG_OP <> 'INSERT' AND OLD.visibility IN ({public}) THEN
                 {_take_old(POSTGRESQL_YEAR)};
             END IF;
-            IF TG_OP <> 'DELETE' AND NEW.visibility IN ({PUBLIC}) THEN
+            IF TG_OP <> 'DELETE' AND NEW.visibility IN ({public}) THEN
                 {_add_new(POSTGRESQL_YEAR)};
             END IF;
             RETURN NULL;
@@ -85,52 +97,67 @@ def postgresql_statements():
         f"CREATE TRIGGER meetings_public_count_delete AFTER DELETE ON meetings_meeting {run}",
         f"CREATE TRIGGER meetings_public_count_update AFTER UPDATE ON meetings_meeting "
         f"FOR EACH ROW WHEN ({CHANGED}) EXECUTE FUNCTION meetings_public_count()",
-        "CREATE TRIGGER meetings_public_count_truncate AFTER TRUNCATE ON meetings_meeting "
+        f"CREATE TRIGGER {POSTGRESQL_TRUNCATE_TRIGGER} AFTER TRUNCATE ON meetings_meeting "
         "FOR EACH STATEMENT EXECUTE FUNCTION meetings_public_count_truncated()",
     ]
 
 
-def sqlite_statements():
+def sqlite_statements(public):
     changed = CHANGED.replace("IS DISTINCT FROM", "IS NOT")
     return [
         f"""CREATE TRIGGER meetings_public_count_insert AFTER INSERT ON meetings_meeting
-        WHEN NEW.visibility IN ({PUBLIC})
+        WHEN NEW.visibility IN ({public})
         BEGIN {_add_new(SQLITE_YEAR)}; END""",
         f"""CREATE TRIGGER meetings_public_count_delete AFTER DELETE ON meetings_meeting
-        WHEN OLD.visibility IN ({PUBLIC})
+        WHEN OLD.visibility IN ({public})
         BEGIN {_take_old(SQLITE_YEAR)}; END""",
         f"""CREATE TRIGGER meetings_public_count_update AFTER UPDATE ON meetings_meeting
         WHEN {changed}
         BEGIN
-            {_take_old(SQLITE_YEAR, guarded=True)};
-            {_add_new(SQLITE_YEAR, select=True)};
+            {_take_old(SQLITE_YEAR, public)};
+            {_add_new(SQLITE_YEAR, public)};
         END""",
     ]
 
 
-def _count_existing(year):
-    return (
+def _recount_statements(vendor, public):
+    year = (POSTGRESQL_YEAR if vendor == "postgresql" else SQLITE_YEAR).format(row="m")
+    return [
+        f"DELETE FROM {TABLE}",  # noqa: S608 (a constant)
         f"INSERT INTO {TABLE} (city_id, year, track, meetings) "  # noqa: S608 (constants only)
-        f"SELECT COALESCE(m.city_id, 0), {year.format(row='m')}, m.track, COUNT(*) "
-        f"FROM meetings_meeting m WHERE m.visibility IN ({PUBLIC}) GROUP BY 1, 2, 3"
-    )
+        f"SELECT COALESCE(m.city_id, 0), {year}, m.track, COUNT(*) "
+        f"FROM meetings_meeting m WHERE m.visibility IN ({public}) GROUP BY 1, 2, 3",
+    ]
 
 
-def install(apps, schema_editor):
-    """(Re)create the triggers and recount every public meeting."""
-    uninstall(apps, schema_editor)
-    postgresql = schema_editor.connection.vendor == "postgresql"
-    for statement in postgresql_statements() if postgresql else sqlite_statements():
+def install(schema_editor, visibilities):
+    """(Re)create the triggers for these public visibilities and recount every meeting."""
+    uninstall(schema_editor)
+    public = sql_list(visibilities)
+    vendor = schema_editor.connection.vendor
+    statements = postgresql_statements if vendor == "postgresql" else sqlite_statements
+    for statement in [*statements(public), *_recount_statements(vendor, public)]:
         schema_editor.execute(statement, params=None)
-    schema_editor.execute(f"DELETE FROM {TABLE}")  # noqa: S608 (a constant)
-    schema_editor.execute(_count_existing(POSTGRESQL_YEAR if postgresql else SQLITE_YEAR))
 
 
-def uninstall(apps, schema_editor):
+def uninstall(schema_editor):
     postgresql = schema_editor.connection.vendor == "postgresql"
-    for name in (*TRIGGERS, "meetings_public_count_truncate") if postgresql else TRIGGERS:
+    for name in (*TRIGGERS, POSTGRESQL_TRUNCATE_TRIGGER) if postgresql else TRIGGERS:
         on_table = " ON meetings_meeting" if postgresql else ""
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}{on_table}")
     if postgresql:
         schema_editor.execute("DROP FUNCTION IF EXISTS meetings_public_count()")
         schema_editor.execute("DROP FUNCTION IF EXISTS meetings_public_count_truncated()")
+
+
+def recount(using="default"):
+    """Count every public meeting again: after loading rows that carried old counts.
+
+    In one transaction, so pages never read a half-built table.
+    """
+    from .models import PUBLIC_VISIBILITIES
+
+    connection = connections[using]
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        for statement in _recount_statements(connection.vendor, sql_list(PUBLIC_VISIBILITIES)):
+            cursor.execute(statement)

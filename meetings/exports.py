@@ -157,9 +157,8 @@ CSV_FIELDS = [
 ]
 
 
-def csv_batches(meetings):
-    """Lists of up to CSV_BATCH_SIZE meeting rows (dicts), read in listing order."""
-    size = CSV_BATCH_SIZE
+def csv_batches(meetings, size):
+    """Lists of up to ``size`` meeting rows (dicts), read in listing order."""
     batch = []
     for row in meetings.values(*CSV_FIELDS).iterator(chunk_size=size):
         batch.append(row)
@@ -182,7 +181,7 @@ def csv_lines(meetings, request):
     url_prefix = request.build_absolute_uri(reverse("meetings:detail", args=["-"]))[:-2]
     discloses = {value: Meeting(visibility=value).shows_participants for value in Visibility}
     yield writer.writerow(CSV_COLUMNS)
-    for batch in csv_batches(meetings):
+    for batch in csv_batches(meetings, CSV_BATCH_SIZE):
         ids = [row["pk"] for row in batch]
         topics, participants = {}, {}
         through = Meeting.topics.through.objects.filter(meeting_id__in=ids)

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
 
-from .models import City, PublicMeetingCount, Track
-from .models.counts import NO_CITY, NO_YEAR
+from .models import NO_CITY, NO_YEAR, City, PublicMeetingCount, Track
 
 FACET_LIMIT = 12
 CHART_BAR_WIDTH = 14

@@ -11,12 +11,14 @@ from .choices import (
     Track,
     Visibility,
 )
-from .counts import PublicMeetingCount
+from .counts import NO_CITY, NO_YEAR, PublicMeetingCount
 from .meeting import Meeting, MeetingQuerySet
 from .participation import Participation, Quote
 
 __all__ = [
     "LINK_SCHEMES",
+    "NO_CITY",
+    "NO_YEAR",
     "PUBLIC_VISIBILITIES",
     "Capacity",
     "City",

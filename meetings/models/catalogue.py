@@ -3,7 +3,7 @@
 from urllib.parse import urlsplit
 
 from django.db import models
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django_countries.fields import CountryField
 
 from .choices import LINK_SCHEMES
@@ -50,6 +50,10 @@ class City(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["name", "country"], name="%(app_label)s_%(class)s_unique_name_country"
+            ),
+            # 0 means "no city" in PublicMeetingCount.
+            models.CheckConstraint(
+                condition=Q(pk__gt=0), name="%(app_label)s_%(class)s_id_positive"
             ),
         ]
 

@@ -125,6 +125,17 @@ def test_restored_database_takes_new_records(tmp_path):
     assert new.pk > max(Meeting.objects.exclude(pk=new.pk).values_list("pk", flat=True))
 
 
+def test_restore_of_a_dump_holding_the_counts_counts_each_meeting_once(tmp_path):
+    """A plain dumpdata also writes the count table; restore recounts after loading it."""
+    make_record()
+    dump = str(tmp_path / "everything.xml")
+    call_command("dumpdata", "meetings", "people", format="xml", output=dump, verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore", dump, verbosity=0)
+
+    assert table_counts() == live_counts() != {}
+
+
 def test_restore_refuses_a_database_with_records(tmp_path):
     make_record()
     backup = str(tmp_path / "backchannel.xml")

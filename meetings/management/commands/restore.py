@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
 from backchannel.backup import SUFFIXES, backed_up_models
+from meetings.count_triggers import recount
 
 
 class Command(BaseCommand):
@@ -31,3 +32,6 @@ class Command(BaseCommand):
             )
         # One transaction; foreign keys are checked at the end.
         call_command("loaddata", file, database=database, verbosity=options["verbosity"])
+        # The triggers counted the meetings as they came; a file that also held the
+        # count table (dumpdata of everything) would have added its old counts on top.
+        recount(using=database)

@@ -1,0 +1,24 @@
+"""Count the public meetings per city, year and track again (PublicMeetingCount)."""
+
+from django.core.management.base import BaseCommand
+from django.db import DEFAULT_DB_ALIAS
+
+from meetings.count_triggers import recount
+from meetings.models import PublicMeetingCount
+
+
+class Command(BaseCommand):
+    help = (
+        "Rebuild the public meeting counts from the meetings. Triggers keep them on "
+        "every write; run this after loading rows that carried counts of their own "
+        "(a `dumpdata` of everything), or after editing the count table by hand."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="The database to use.")
+
+    def handle(self, *args, database, **options):
+        recount(using=database)
+        rows = PublicMeetingCount.objects.using(database).filter(meetings__gt=0)
+        total = sum(rows.values_list("meetings", flat=True))
+        self.stdout.write(f"Counted {total} public meetings in {rows.count()} keys.")
