@@ -6,24 +6,31 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.http import HttpResponse
 
+from backchannel.parameters import known_query
 from meetings.cache import cache_seconds, public_key
 
+LOCAL_SECONDS = 60
 
-def cached_public_page(view):
+
+def cached_public_page(view=None, *, parameters=frozenset()):
     """Serve a public page's 200 answers from the cache until any record changes.
 
-    Keyed on the path and the exact query string, so the same URL gives the same
-    bytes the view would render now (its links repeat the query as written). Only for
-    views that show public data to everyone alike: nothing per user, no cookies,
-    no CSRF token. Errors (400, 404) are rendered every time and never stored.
+    Keyed on the path and the query's ``parameters`` as written (the names the view
+    reads; the page's links carry only those, so any other parameter changes
+    nothing and gets no entry of its own). Only for views that show public data to
+    everyone alike: nothing per user, no cookies, no CSRF token. Errors (400, 404)
+    are rendered every time and never stored.
     """
+    if view is None:
+        return functools.partial(cached_public_page, parameters=parameters)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         seconds = cache_seconds()
         if not seconds:
             return view(request, *args, **kwargs)
-        key = public_key(("page", request.path, request.META.get("QUERY_STRING", "")))
+        query = known_query(request.GET, parameters).urlencode()
+        key = public_key(("page", request.path, query))
         stored = stored_page(key, seconds)
         if stored is not None:
             content, content_type = stored
@@ -46,17 +53,19 @@ def stored_page(key, seconds):
 
     The key holds the shared record version, so a local copy is found only while
     nothing has changed since it was stored, whichever worker made the change.
+    A copy lives at most a minute, so one fetched late from Redis does not outlive
+    the shared entry by much.
     """
     local = _local()
     stored = local.get(key) if local else None
     if stored is None:
         stored = cache.get(key)
         if stored is not None and local:
-            local.set(key, stored, timeout=seconds)
+            local.set(key, stored, timeout=min(seconds, LOCAL_SECONDS))
     return stored
 
 
 def store_page(key, page, seconds):
     cache.set(key, page, timeout=seconds)
     if local := _local():
-        local.set(key, page, timeout=seconds)
+        local.set(key, page, timeout=min(seconds, LOCAL_SECONDS))

@@ -135,7 +135,7 @@ def render_list(request, context, status=200):
 
 
 @require_safe
-@cached_public_page
+@cached_public_page(parameters=LISTING_PARAMETERS)
 def meeting_list(request):
     filterset, errors = validated_filter(request, LISTING_PARAMETERS)
     number = page_number(request.GET)

@@ -132,3 +132,21 @@ def test_with_redis_a_worker_keeps_its_copy_until_a_change(client, record, redis
     third, cold = get(client, url)
     assert cold > 0
     assert b"Lakeside talks" not in third.content
+
+
+@pytest.mark.parametrize(
+    ("first_url", "second_url"),
+    [
+        ("/meetings/?city=geneva&utm_source=a", "/meetings/?city=geneva&utm_source=b"),
+        ("/meetings/", "/meetings/?fbclid=x"),
+        ("/meetings/lakeside/", "/meetings/lakeside/?ref=newsletter"),
+        ("/people/ada-example/", "/people/ada-example/?utm_medium=email"),
+    ],
+)
+def test_unknown_parameters_share_the_cached_page(client, record, first_url, second_url):
+    """Pages and their links ignore unknown parameters, so the cache does too: tracking
+    parameters add no entries and evict nothing."""
+    first, _ = get(client, first_url)
+    second, warm = get(client, second_url)
+    assert warm == 0
+    assert second.content == first.content
