@@ -168,12 +168,12 @@ def counted_filters_only(filterset):
     )
 
 
-def counted(filterset, without=None):
-    """The PublicMeetingCount rows the active filters select, all but ``without``."""
+def counted(filterset, without=()):
+    """The PublicMeetingCount rows the active filters select, but those named in ``without``."""
     rows = PublicMeetingCount.objects.order_by()
     for name, lookup in COUNTED_FILTERS.items():
         values = filterset.active(name)
-        if values and name != without:
+        if values and name not in without:
             rows = rows.filter(**{lookup: values})
     return rows
 
@@ -183,16 +183,27 @@ def _summed(rows, *fields):
 
 
 def counts_from_table(filterset):
-    """listing_counts from PublicMeetingCount: the same numbers, without reading meetings."""
-    groups = _summed(counted(filterset), "year", "track")
-    total, years, tracks = _year_track_totals(groups, no_year=NO_YEAR)
-    if filterset.active("year"):
-        groups = _summed(counted(filterset, "year"), "year", "track")
-        years = _year_track_totals(groups, no_year=NO_YEAR)[1]
-    if filterset.active("track"):
-        groups = _summed(counted(filterset, "track"), "year", "track")
-        tracks = _year_track_totals(groups, no_year=NO_YEAR)[2]
-    cities = _summed(counted(filterset, "city").exclude(city=NO_CITY), "city")
+    """listing_counts from PublicMeetingCount: the same numbers, without reading meetings.
+
+    One GROUP BY year, track over the rows the other filters select gives the
+    total (both filters applied in Python), the year facet (the track filter
+    only) and the track facet (the year filter only); another gives the cities.
+    """
+    years_on, tracks_on = set(filterset.active("year")), set(filterset.active("track"))
+    groups = list(_summed(counted(filterset, without={"year", "track"}), "year", "track"))
+
+    def kept(by_year, by_track):
+        return [
+            (year, track, n)
+            for year, track, n in groups
+            if (not by_year or not years_on or year in years_on)
+            and (not by_track or not tracks_on or track in tracks_on)
+        ]
+
+    total = _year_track_totals(kept(True, True), no_year=NO_YEAR)[0]
+    years = _year_track_totals(kept(False, True), no_year=NO_YEAR)[1]
+    tracks = _year_track_totals(kept(True, False), no_year=NO_YEAR)[2]
+    cities = _summed(counted(filterset, without={"city"}).exclude(city=NO_CITY), "city")
     city_rows = _named_city_rows({city: n for city, n in cities if n})
     return {"total": total, "rows": {"city": city_rows, "year": years, "track": tracks}}
 
