@@ -16,6 +16,8 @@ must call ``uninstall`` before and ``install`` after (a test checks they are the
 
 from django.db import connections, transaction
 
+from .models import PUBLIC_VISIBILITIES
+
 TABLE = "meetings_publicmeetingcount"
 TRIGGERS = (
     "meetings_public_count_insert",
@@ -155,8 +157,6 @@ def recount(using="default"):
 
     In one transaction, so pages never read a half-built table.
     """
-    from .models import PUBLIC_VISIBILITIES
-
     connection = connections[using]
     with transaction.atomic(using=using), connection.cursor() as cursor:
         for statement in _recount_statements(connection.vendor, sql_list(PUBLIC_VISIBILITIES)):

@@ -8,10 +8,10 @@ from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Su
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
-from django_countries import countries
 
 from backchannel.pagecache import cached_public_page
 from backchannel.parameters import PAGE_ERROR, known_query, page_number, parameter_errors
+from meetings.countries import country_name
 
 from .filters import PersonFilter, public_organizations
 from .models import Affiliation, Person
@@ -43,7 +43,7 @@ def public_countries():
         .values_list("country", flat=True)
         .distinct()
     )
-    return sorted({(code, countries.name(code)) for code in codes}, key=lambda item: item[1])
+    return sorted({(code, country_name(code)) for code in codes}, key=lambda item: item[1])
 
 
 def people_context(filterset):
