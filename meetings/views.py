@@ -12,11 +12,11 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from backchannel.countries import country_name
 from backchannel.pagecache import cached_public_page
 from backchannel.parameters import PAGE_ERROR, known_query, page_number, parameter_errors
 
 from .cache import cached_public
-from .countries import country_name
 from .filters import SORT_CHOICES, MeetingFilter, meeting_filter
 from .listing import (
     build_chips,

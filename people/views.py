@@ -9,9 +9,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from backchannel.countries import country_name
 from backchannel.pagecache import cached_public_page
 from backchannel.parameters import PAGE_ERROR, known_query, page_number, parameter_errors
-from meetings.countries import country_name
 
 from .filters import PersonFilter, public_organizations
 from .models import Affiliation, Person

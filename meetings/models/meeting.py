@@ -8,8 +8,9 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from backchannel.countries import country_name
+
 from .. import dates
-from ..countries import country_name
 from .catalogue import City, DialogueSeries, Source, Topic
 from .choices import PUBLIC_VISIBILITIES, DatePrecision, Status, Track, Visibility
 
