@@ -130,6 +130,8 @@ def catch_up_missed_bumps():
     if not _catch_up.due(failures):
         return
     with _catch_up.lock:
+        if not _catch_up.due(failures):  # another thread has just looked
+            return
         latest = (
             MissedCacheBump.objects.using(DEFAULT_DB_ALIAS)
             .order_by("-pk")
