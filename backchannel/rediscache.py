@@ -34,8 +34,10 @@ clock = time.monotonic  # tests move time forward instead of sleeping
 
 
 def server_name(location):
-    """host:port/db of a Redis URL, without any password it holds."""
+    """host:port/db of a Redis URL (or a socket's path), without any password it holds."""
     parts = urlsplit(location)
+    if not parts.hostname:
+        return parts.path
     return f"{parts.hostname}:{parts.port or 6379}{parts.path or '/0'}"
 
 

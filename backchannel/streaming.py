@@ -14,6 +14,7 @@ traceback for it (``InterruptedStreamFilter``).
 import contextlib
 import itertools
 import logging
+import traceback
 
 from django.db import connections
 from django.http import StreamingHttpResponse
@@ -58,11 +59,24 @@ def primed(chunks):
     with contextlib.ExitStack() as watching:
         for connection in connections.all():
             watching.enter_context(connection.execute_wrapper(answered))
-        for chunk in rest:
-            head.append(chunk)
-            if answered.count:
-                break
+        try:
+            for chunk in rest:
+                head.append(chunk)
+                if answered.count:
+                    break
+        except UNAVAILABLE_ERRORS as error:
+            _release(error)
+            raise
     return head, rest
+
+
+def _release(error):
+    """Clear the locals of the frames an error came through, so that the query iterators
+    they held (and their server-side cursors) are closed now, not whenever the garbage
+    collector finds them, perhaps inside another request's transaction."""
+    while error is not None:
+        traceback.clear_frames(error.__traceback__)
+        error = error.__cause__ or error.__context__
 
 
 def _cut_off_on_outage(request, chunks):
@@ -70,10 +84,10 @@ def _cut_off_on_outage(request, chunks):
         yield from chunks
     except UNAVAILABLE_ERRORS as error:
         reason = str(error).strip().replace("\n", " ")
+        _release(error)
     else:
         return
-    # Raised outside the handler, so nothing keeps the failed query's frames (and the
-    # server-side cursor they hold) alive: it is closed now, not when collected later.
+    # Raised outside the handler, so that it carries none of the failed query's frames.
     logger.warning(
         "Database unavailable while streaming %s: %s; the response was cut off",
         request.path,

@@ -21,7 +21,6 @@ logged (one warning a minute per worker at most, no traceback).
 
 import argparse
 import collections
-import contextlib
 import http.client
 import shutil
 import statistics
@@ -34,6 +33,9 @@ from pathlib import Path
 
 import faults
 from faults import HOST, PROJECT, get, load, report_outage, run, summarise
+
+sys.path.insert(0, str(PROJECT))
+from tests.hardening.redis_servers import PrivateRedis  # with the project on the path
 
 VICTIM = "faults-victim"
 CITY, PERSON = "faults-geneva", "faults-person"
@@ -57,40 +59,6 @@ meeting = Meeting.objects.get(slug="{VICTIM}")
 meeting.visibility = Visibility.CONFIDENTIAL
 meeting.save()
 """
-
-
-class PrivateRedis:
-    """A redis-server in a temporary folder, with an append-only file, stopped by its pid."""
-
-    def __init__(self):
-        self.folder = Path(tempfile.mkdtemp(prefix="backchannel-redis-faults-"))
-        self.port = faults.free_port()
-        self.url = f"redis://{HOST}:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        command = ["redis-server", "--port", str(self.port), "--bind", HOST, "--save", ""]
-        command += ["--appendonly", "yes", "--appendfsync", "always", "--dir", str(self.folder)]
-        command += ["--logfile", str(self.folder / "redis.log")]
-        self.process = subprocess.Popen(command)
-        deadline = time.monotonic() + 10
-        while not self.answers():
-            if time.monotonic() > deadline:
-                raise RuntimeError("redis-server did not start")
-            time.sleep(0.05)
-
-    def answers(self):
-        ping = ["redis-cli", "-p", str(self.port), "ping"]
-        return subprocess.run(ping, capture_output=True, text=True, check=False).stdout == "PONG\n"
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-    def remove(self):
-        if self.process and self.process.poll() is None:
-            self.stop()
-        shutil.rmtree(self.folder)
 
 
 def watch(port, stop_at, seen):
@@ -200,7 +168,9 @@ def main():
     faults.PORTS = args.ports
 
     cluster = faults.PrivateCluster() if args.cluster == "private" else faults.MainCluster()
-    redis = PrivateRedis()
+    redis = PrivateRedis(
+        Path(tempfile.mkdtemp(prefix="backchannel-redis-faults-")), faults.free_port()
+    )
     log_path = Path(tempfile.mkstemp(prefix="backchannel-gunicorn-", suffix=".log")[1])
     try:
         redis.start()
@@ -231,8 +201,9 @@ def main():
             if "Redis at" in line:
                 print(f"  {line}")
     finally:
-        with contextlib.suppress(Exception):
-            redis.remove()
+        if redis.running():
+            redis.stop()
+        shutil.rmtree(redis.folder)
         cluster.remove()
         log_path.unlink()
 

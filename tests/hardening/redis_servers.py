@@ -80,12 +80,13 @@ class PrivateRedis:
 
     Its data survives a restart (append-only file), as with a Redis that only hung, lost
     the network for a while, or was restarted with persistence on: the hard case, where
-    entries cached before the outage are still there when it comes back.
+    entries cached before the outage are still there when it comes back. Also used by
+    bench/redis_faults.py.
     """
 
-    def __init__(self, folder):
+    def __init__(self, folder, port=None):
         self.folder = folder
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"redis://{HOST}:{self.port}/0"
         self.process = None
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from backchannel.rediscache import RETRY_SECONDS, WARN_SECONDS
+from backchannel.rediscache import RETRY_SECONDS, WARN_SECONDS, server_name
 from meetings import cache as meetings_cache
 from meetings.cache import CATCH_UP_SECONDS, VERSION_KEY, public_key
 from meetings.models import Meeting, MissedCacheBump, Visibility
@@ -206,3 +206,15 @@ def test_a_bump_redis_takes_records_nothing(private_redis, lakeside):
     lakeside.save()
 
     assert not MissedCacheBump.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("location", "logged"),
+    [
+        ("redis://:s3cret@cache.internal:6380/2", "cache.internal:6380/2"),
+        ("rediss://user:s3cret@cache.internal", "cache.internal:6379/0"),
+        ("unix://:s3cret@/run/redis/redis.sock?db=1", "/run/redis/redis.sock"),
+    ],
+)
+def test_warnings_name_the_server_never_its_password(location, logged):
+    assert server_name(location) == logged
