@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
-from simple_history.admin import SimpleHistoryAdmin
 
-from backchannel.admin_tools import InUseRelatedFilter, country_in_use_filter
+from backchannel.admin_tools import GuardedHistoryAdmin, InUseRelatedFilter, country_in_use_filter
 
 from .models import Affiliation, Organization, Person
 from .resources import PersonResource
@@ -42,7 +41,7 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class PersonAdmin(ImportExportMixin, GuardedHistoryAdmin):
     resource_classes = [PersonResource]
     formats = [base_formats.CSV]
     inlines = [AffiliationInline]
