@@ -2,7 +2,7 @@ import io
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -33,6 +33,25 @@ def publisher(roles):
 @pytest.fixture
 def viewer(roles):
     return _staff("viewer", "Viewers")
+
+
+def _may_delete_people(user):
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="people", codename="delete_person")
+    )
+    return User.objects.get(pk=user.pk)  # no cached permissions
+
+
+@pytest.fixture
+def merger(roles):
+    """An editor who may also delete people, so may merge them, but not publish."""
+    return _may_delete_people(_staff("merger", "Editors"))
+
+
+@pytest.fixture
+def publishing_merger(roles):
+    """A publisher who may also delete people."""
+    return _may_delete_people(_staff("chief", "Publishers"))
 
 
 @pytest.fixture

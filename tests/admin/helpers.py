@@ -1,4 +1,14 @@
-"""Building admin form POST data in tests."""
+"""Building admin form POST data in tests, and telling whether a request wrote."""
+
+from django.apps import apps
+from django.contrib.admin.models import LogEntry
+
+
+def database_state():
+    """Every row the apps, their history tables and the admin log hold."""
+    tables = [*apps.get_app_config("people").get_models(), LogEntry]
+    tables += apps.get_app_config("meetings").get_models()
+    return {m._meta.label: list(m._default_manager.order_by("pk").values()) for m in tables}
 
 
 def meeting_form_data(meeting=None, participations=(), **overrides):

@@ -5,15 +5,14 @@ nothing unless the role may change that model."""
 import io
 
 import pytest
-from django.apps import apps
 from django.contrib import admin
-from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
 
 from backchannel.admin_tools import GuardedHistoryAdmin
+from tests.admin.helpers import database_state
 
 ROLES = ["Editors", "Publishers", "Viewers", None]  # None: staff in no group
 
@@ -99,13 +98,6 @@ def _free_text_field(model, data):
     raise AssertionError(f"{model._meta.label} has no free text field on its form")
 
 
-def _database_state():
-    """Every row the apps, their history tables and the admin log hold."""
-    tables = [*apps.get_app_config("people").get_models(), LogEntry]
-    tables += apps.get_app_config("meetings").get_models()
-    return {m._meta.label: list(m._default_manager.order_by("pk").values()) for m in tables}
-
-
 @pytest.mark.parametrize("role", ROLES, ids=lambda role: role or "no-group")
 @pytest.mark.parametrize("model_admin", HISTORY_ADMINS, ids=lambda a: a.opts.label)
 def test_a_forged_revert_writes_only_with_the_change_permission(
@@ -122,7 +114,7 @@ def test_a_forged_revert_writes_only_with_the_change_permission(
     may_write = getattr(model_admin, "history_revert", True) and user.has_perm(
         f"{opts.app_label}.change_{opts.model_name}"
     )
-    before = _database_state()
+    before = database_state()
 
     response = csrf_session(user).post(url, data)
 
@@ -137,7 +129,7 @@ def test_a_forged_revert_writes_only_with_the_change_permission(
         )
     else:
         assert response.status_code == 403
-        assert _database_state() == before
+        assert database_state() == before
 
 
 @pytest.mark.parametrize("model_admin", HISTORY_ADMINS, ids=lambda a: a.opts.label)

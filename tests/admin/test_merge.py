@@ -87,8 +87,8 @@ def _action(client, people, **extra):
     return client.post(CHANGELIST, data, follow=True)
 
 
-def test_merge_action_needs_exactly_two_people(client, editor):
-    client.force_login(editor)
+def test_merge_action_needs_exactly_two_people(client, merger):
+    client.force_login(merger)
     people = [make_person(), make_person(), make_person()]
     response = _action(client, people)
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
@@ -97,12 +97,12 @@ def test_merge_action_needs_exactly_two_people(client, editor):
     assert Person.objects.count() == 3
 
 
-def test_merge_action_confirms_then_merges_into_the_chosen_person(client, editor, duplicates):
+def test_merge_action_confirms_then_merges_into_the_chosen_person(client, merger, duplicates):
     kept, merged, *_ = duplicates
-    client.force_login(editor)
+    client.force_login(merger)
     confirmation = _action(client, [kept, merged])
     assert confirmation.templates[0].name == "admin/people/person/merge_confirmation.html"
-    assert [p.pk for p in confirmation.context["people"]] == [kept.pk, merged.pk]
+    assert [c.kept.pk for c in confirmation.context["choices"]] == [kept.pk, merged.pk]
     assert Person.objects.count() == 2  # nothing happens before the confirmation
 
     response = _action(client, [kept, merged], kept=str(merged.pk), confirm="yes")
@@ -117,9 +117,9 @@ def test_merge_action_confirms_then_merges_into_the_chosen_person(client, editor
     assert Affiliation.objects.get().person_id == merged.pk
 
 
-def test_merge_action_with_a_forged_choice_merges_nothing(client, editor, duplicates):
+def test_merge_action_with_a_forged_choice_merges_nothing(client, merger, duplicates):
     kept, merged, *_ = duplicates
-    client.force_login(editor)
+    client.force_login(merger)
     outsider = make_person()
     _action(client, [kept, merged], kept=str(outsider.pk), confirm="yes")
     assert Person.objects.count() == 3
