@@ -46,8 +46,8 @@ class GuardedHistoryAdmin(SimpleHistoryAdmin):
         if request.method != "POST":
             return super().history_form_view(request, object_id, version_id, extra_context)
         version = self._version(object_id, version_id)
-        if self.revert_disabled(request):
-            raise PermissionDenied("This history page can be viewed, not used to restore.")
+        if self.revert_disabled(request) or "_saveasnew" in request.POST:
+            raise PermissionDenied("This history page can restore this record, nothing else.")
         request.reverting_to = version
         return self.changeform_view(request, object_id, extra_context=extra_context)
 

@@ -109,3 +109,10 @@ def test_revert_of_a_deleted_record_restores_nothing(csrf_session, publisher):
     response = csrf_session(publisher).post(url, {"full_name": "Back", "slug": "back"})
     assert response.status_code == 302
     assert Person.objects.count() == 0
+
+
+def test_history_page_cannot_add_a_record_as_new(csrf_session, editor):
+    person = make_person(full_name="Ri Yong Ho", slug="ri-yong-ho")
+    data = {"full_name": "Copy", "slug": "copy", "country": "US", "_saveasnew": "Save as new"}
+    response = csrf_session(editor).post(_history_form_url(person, person.history.get()), data)
+    assert (response.status_code, Person.objects.count()) == (403, 1)

@@ -141,7 +141,8 @@ def test_history_pages_answer_404_to_ids_that_are_not_ids(model_admin, admin_cli
         reverse(f"{prefix}_simple_history", args=["abc", "1"]),
         reverse(f"{prefix}_simple_history", args=["1", "abc"]),
         reverse(f"{prefix}_simple_history", args=["1", "99999999999999999999999"]),
+        reverse(f"{prefix}_simple_history", args=["99999999999999999999999", "1"]),
     ]
     statuses = [admin_client.get(url).status_code for url in urls]
     statuses += [admin_client.post(url, {}).status_code for url in urls]
-    assert statuses == [404] * 8
+    assert statuses == [404] * 10

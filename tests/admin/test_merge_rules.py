@@ -1,14 +1,13 @@
 """Merging people: who may, what it may publish, one transaction, and its history."""
 
 import pytest
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from people import services
 from people.models import Person
 from people.services import MergeRefused, person_merge, person_merge_preview
-from tests.admin.helpers import database_state
+from tests.admin.helpers import PEOPLE_CHANGELIST, database_state, merge_action
 from tests.factories import (
     make_affiliation,
     make_meeting,
@@ -17,8 +16,6 @@ from tests.factories import (
     make_person,
     make_quote,
 )
-
-CHANGELIST = reverse("admin:people_person_changelist")
 
 
 @pytest.fixture
@@ -58,32 +55,30 @@ HIDDEN_PERSON_FACTS = [
 ]
 
 
-@pytest.mark.parametrize("kind", HIDDEN_KINDS)
-def test_merge_of_a_public_person_into_a_hidden_one_would_publish_the_hidden_one(
-    kind, public_person
-):
-    hidden = _hidden_person(kind)
-    before = database_state()
-    with pytest.raises(MergeRefused) as refused:
-        person_merge(hidden, public_person, may_publish=False)
-    assert refused.value.reasons == HIDDEN_PERSON_FACTS
-    assert database_state() == before
+# What a hidden person's record carries onto a public person's page when merged into it.
+CARRIED_FACTS = [
+    "the name “Kim Hidden”",
+    "the name “Kim H.”",
+    "the affiliation “Analyst, Hidden Lab”",
+    "the quote “Off the record.”",
+]
 
 
 @pytest.mark.parametrize("kind", HIDDEN_KINDS)
-def test_merge_of_a_hidden_person_into_a_public_one_would_publish_their_names_and_more(
-    kind, public_person
+@pytest.mark.parametrize(
+    ("keep_hidden", "published"),
+    [(True, HIDDEN_PERSON_FACTS), (False, CARRIED_FACTS)],
+    ids=["public-into-hidden", "hidden-into-public"],
+)
+def test_merge_that_would_publish_is_refused_to_who_may_not_publish(
+    kind, keep_hidden, published, public_person
 ):
     hidden = _hidden_person(kind)
+    kept, merged = (hidden, public_person) if keep_hidden else (public_person, hidden)
     before = database_state()
     with pytest.raises(MergeRefused) as refused:
-        person_merge(public_person, hidden, may_publish=False)
-    assert refused.value.reasons == [
-        "the name “Kim Hidden”",
-        "the name “Kim H.”",
-        "the affiliation “Analyst, Hidden Lab”",
-        "the quote “Off the record.”",
-    ]
+        person_merge(kept, merged, may_publish=False)
+    assert refused.value.reasons == published
     assert database_state() == before
 
 
@@ -141,7 +136,7 @@ def test_merge_is_recorded_in_both_peoples_history(client, publishing_merger, pu
     hidden = _hidden_person("confidential-only")
     moved = hidden.participations.get()
     client.force_login(publishing_merger)
-    _action(client, [public_person, hidden], kept=str(public_person.pk), confirm="yes")
+    merge_action(client, [public_person, hidden], kept=str(public_person.pk), confirm="yes")
 
     assert not Person.objects.filter(pk=hidden.pk).exists()
     kept_entry, merged_entry = public_person.history.first(), hidden.history.first()
@@ -162,11 +157,6 @@ def test_merge_is_recorded_in_both_peoples_history(client, publishing_merger, pu
     )
 
 
-def _action(client, people, **extra):
-    data = {"action": "merge_people", ACTION_CHECKBOX_NAME: [p.pk for p in people]} | extra
-    return client.post(CHANGELIST, data, follow=True)
-
-
 def _messages(response):
     return [str(m) for m in get_messages(response.wsgi_request)]
 
@@ -174,9 +164,11 @@ def _messages(response):
 def test_editor_may_not_merge_without_the_delete_permission(client, editor, public_person):
     hidden = _hidden_person("confidential-only")
     client.force_login(editor)
-    assert client.get(CHANGELIST).context["action_form"] is None  # no action is offered
+    assert client.get(PEOPLE_CHANGELIST).context["action_form"] is None  # no action is offered
     before = database_state()
-    response = _action(client, [public_person, hidden], kept=str(public_person.pk), confirm="yes")
+    response = merge_action(
+        client, [public_person, hidden], kept=str(public_person.pk), confirm="yes"
+    )
     assert (response.status_code, _messages(response)) == (200, [])
     assert database_state() == before
 
@@ -184,7 +176,7 @@ def test_editor_may_not_merge_without_the_delete_permission(client, editor, publ
 def test_merge_confirmation_shows_which_way_is_refused_and_why(client, merger, public_person):
     hidden = _hidden_person("anonymised-only")
     client.force_login(merger)
-    page = _action(client, [public_person, hidden])
+    page = merge_action(client, [public_person, hidden])
 
     choices = page.context["choices"]
     assert [(c.kept, c.allowed) for c in choices] == [(public_person, False), (hidden, False)]
@@ -204,7 +196,7 @@ def test_refused_merge_answers_with_the_reason_on_the_confirmation_page(
     client.force_login(merger)
     before = database_state()
 
-    page = _action(client, [public_person, hidden], kept=str(hidden.pk), confirm="yes")
+    page = merge_action(client, [public_person, hidden], kept=str(hidden.pk), confirm="yes")
 
     assert page.templates[0].name == "admin/people/person/merge_confirmation.html"
     assert page.context["refusal"] == HIDDEN_PERSON_FACTS
@@ -216,13 +208,13 @@ def test_refused_merge_answers_with_the_reason_on_the_confirmation_page(
 def test_publisher_merge_names_what_it_published(client, publishing_merger, public_person):
     hidden = _hidden_person("anonymised-only")
     client.force_login(publishing_merger)
-    page = _action(client, [public_person, hidden])
+    page = merge_action(client, [public_person, hidden])
     assert [(c.kept, c.allowed) for c in page.context["choices"]] == [
         (public_person, True),
         (hidden, True),
     ]
 
-    response = _action(client, [public_person, hidden], kept=str(hidden.pk), confirm="yes")
+    response = merge_action(client, [public_person, hidden], kept=str(hidden.pk), confirm="yes")
 
     assert _messages(response)[-1] == f"Now public: {'; '.join(HIDDEN_PERSON_FACTS)}."
     assert client.get(reverse("people:detail", args=[hidden.slug])).status_code == 200
