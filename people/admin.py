@@ -106,6 +106,13 @@ class PersonAdmin(ImportExportMixin, GuardedHistoryAdmin):
         if len(people) != 2:
             self.message_user(request, "Select exactly two people to merge.", messages.ERROR)
             return None
+        try:
+            return self._merge_or_confirm(request, people)
+        except Person.DoesNotExist as gone:  # merged or deleted meanwhile
+            self.message_user(request, str(gone), messages.ERROR)
+            return None
+
+    def _merge_or_confirm(self, request, people):
         kept_pk = request.POST.get("kept")
         if request.POST.get("confirm") == "yes" and kept_pk in {str(p.pk) for p in people}:
             kept, merged = sorted(people, key=lambda p: str(p.pk) != kept_pk)

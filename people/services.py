@@ -17,7 +17,10 @@ REASON_LENGTH = 100
 
 
 class MergeRefused(Exception):
-    """A merge that may not be made: nothing was written. ``reasons`` says why."""
+    """A merge that would publish, by someone who may not: nothing was written.
+
+    ``reasons`` lists what it would have made public.
+    """
 
     def __init__(self, reasons):
         self.reasons = list(reasons)
@@ -69,7 +72,7 @@ def _quoted(text):
     return f"“{Truncator(text).chars(60)}”"
 
 
-def public_facts(person_pks):
+def _public_facts(person_pks):
     """What the public pages show about these people, as {key: description}.
 
     Keys do not say which record holds a fact, so the facts before and after a
@@ -112,7 +115,7 @@ def _locked(kept, merged):
     rows = Person.objects.select_for_update().filter(pk__in=[kept.pk, merged.pk]).order_by("pk")
     found = {person.pk: person for person in rows}
     if len(found) != 2:
-        raise MergeRefused(["One of the two people no longer exists: reload the list."])
+        raise Person.DoesNotExist("One of the two people no longer exists: reload the list.")
     return found[kept.pk], found[merged.pk]
 
 
@@ -133,9 +136,9 @@ def person_merge(kept, merged, *, may_publish=True):
         raise ValueError("Choose two different people to merge.")
     with transaction.atomic():
         kept, merged = _locked(kept, merged)
-        before = public_facts([kept.pk, merged.pk])
+        before = _public_facts([kept.pk, merged.pk])
         result = _fold(kept, merged)
-        after = public_facts([kept.pk])
+        after = _public_facts([kept.pk])
         result.newly_public = [text for key, text in after.items() if key not in before]
         if result.newly_public and not may_publish:
             raise MergeRefused(result.newly_public)

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from people import admin as people_admin
 from people import services
 from people.models import Person
 from people.services import MergeRefused, person_merge, person_merge_preview
@@ -218,3 +219,31 @@ def test_publisher_merge_names_what_it_published(client, publishing_merger, publ
 
     assert _messages(response)[-1] == f"Now public: {'; '.join(HIDDEN_PERSON_FACTS)}."
     assert client.get(reverse("people:detail", args=[hidden.slug])).status_code == 200
+
+
+def test_person_merge_of_someone_deleted_meanwhile_writes_nothing(public_person):
+    gone = make_person()
+    Person.objects.filter(pk=gone.pk).delete()
+    before = database_state()
+    with pytest.raises(Person.DoesNotExist, match="no longer exists"):
+        person_merge(public_person, gone)
+    assert database_state() == before
+
+
+def test_merge_action_on_someone_merged_meanwhile_says_so(
+    client, merger, public_person, monkeypatch
+):
+    other = make_person()
+    preview = people_admin.person_merge_preview
+
+    def merged_meanwhile(kept, merged):
+        Person.objects.filter(pk=other.pk).delete()
+        return preview(kept, merged)
+
+    monkeypatch.setattr(people_admin, "person_merge_preview", merged_meanwhile)
+    client.force_login(merger)
+    response = merge_action(client, [public_person, other])
+    assert (response.status_code, _messages(response)) == (
+        200,
+        ["One of the two people no longer exists: reload the list."],
+    )
