@@ -50,7 +50,7 @@ def merger(roles):
 
 @pytest.fixture
 def publishing_merger(roles):
-    """A publisher who may also delete people."""
+    """A publisher (Publishers may delete, so merge, people)."""
     return _may_delete_people(_staff("chief", "Publishers"))
 
 
