@@ -5,8 +5,10 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from backchannel.records import RecordModel
 
-class Organization(models.Model):
+
+class Organization(RecordModel):
     """A government body, university, think tank or other body people belong to."""
 
     class Kind(models.TextChoices):
@@ -39,7 +41,7 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(Exists(named))
 
 
-class Person(models.Model):
+class Person(RecordModel):
     """Someone who takes part in informal talks or is quoted about them."""
 
     full_name = models.CharField(max_length=200)
@@ -81,7 +83,7 @@ class Person(models.Model):
         return [name.strip() for name in self.other_names.splitlines() if name.strip()]
 
 
-class Affiliation(models.Model):
+class Affiliation(RecordModel):
     """A person's role in an organization over a period."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="affiliations")

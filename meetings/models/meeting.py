@@ -9,6 +9,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from backchannel.countries import country_name
+from backchannel.records import RecordModel
 
 from .. import dates
 from .catalogue import City, DialogueSeries, Source, Topic
@@ -27,7 +28,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.order_by(F("start_date").asc(nulls_last=True), "pk")
 
 
-class Meeting(models.Model):
+class Meeting(RecordModel):
     """One round of informal talks."""
 
     DatePrecision = DatePrecision
