@@ -12,11 +12,13 @@ import datetime
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from backchannel.records import FIRST_DATE, LAST_STORED_DATE
 from backchannel.text import spreadsheet_cell, xml_safe, xml_safe_data
 
 from . import dates
@@ -330,12 +332,20 @@ def vevent(meeting, request):
     return "".join(ics_fold(line) for line in lines)
 
 
+def calendar_dated(meetings):
+    """The meetings a calendar can place: dated within the range the database holds.
+    One planted outside it (year 1 is not a valid DTSTART; 9999-12-31 has no next day)
+    is left out rather than break the file."""
+    in_range = Q(end_date=None) | Q(end_date__lte=LAST_STORED_DATE)
+    return meetings.filter(in_range, start_date__gte=FIRST_DATE, start_date__lte=LAST_STORED_DATE)
+
+
 @require_safe
 def calendar(request):
     filterset, errors = validated_filter(request)
     if errors:
         return bad_request(errors)
-    meetings = filterset.qs.exclude(start_date=None).select_related("city")
+    meetings = calendar_dated(filterset.qs).select_related("city")
     header = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from backchannel.records import RecordModel
+from backchannel.records import RecordModel, stored_dates
 
 
 class Organization(RecordModel):
@@ -103,6 +103,11 @@ class Affiliation(RecordModel):
                 | Q(end_date__gte=F("start_date")),
                 name="%(app_label)s_%(class)s_end_after_start",
                 violation_error_message="The end date cannot be before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=stored_dates("start_date", "end_date"),
+                name="%(app_label)s_%(class)s_dates_in_range",
+                violation_error_message="Dates lie between 1900 and 2199.",
             ),
         ]
 

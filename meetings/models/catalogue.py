@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django_countries.fields import CountryField
 
-from backchannel.records import RecordModel
+from backchannel.records import RecordModel, stored_dates
 
 from .choices import LINK_SCHEMES
 
@@ -116,6 +116,13 @@ class Source(RecordModel):
 
     class Meta:
         ordering = [F("published_on").desc(nulls_last=True), "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=stored_dates("published_on"),
+                name="%(app_label)s_%(class)s_published_on_in_range",
+                violation_error_message="Dates lie between 1900 and 2199.",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.publisher})" if self.publisher else self.title
