@@ -16,8 +16,7 @@ from import_export import resources
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_history_model_for_model
 
-# Spreadsheets run a cell as a formula when it starts with one of these.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from .text import spreadsheet_cell
 
 
 class GuardedHistoryAdmin(SimpleHistoryAdmin):
@@ -170,19 +169,13 @@ def _table_estimate(queryset):
     return row[0]
 
 
-def formula_safe(value):
-    """Prefix a text cell that a spreadsheet would run as a formula with a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 class FormulaSafeResource(resources.ModelResource):
     """Exports where no cell can run as a spreadsheet formula.
 
     The library's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a leading
-    "=", so "+", "-" and "@" (which spreadsheets also evaluate) are quoted here.
+    "=", so every cell goes through the same guard as the public CSV
+    (``backchannel.text.spreadsheet_cell``), which also drops characters XML forbids.
     """
 
     def export_field(self, field, instance, **kwargs):
-        return formula_safe(super().export_field(field, instance, **kwargs))
+        return spreadsheet_cell(super().export_field(field, instance, **kwargs))

@@ -55,3 +55,7 @@ def public_urls(public_record):
             unknown.append(route or f"{namespace}: unnamed")
     assert unknown == [], "teach the public_urls fixture these routes"
     return urls
+
+
+# Staff in each role, for the tests of what the admin lets through.
+from tests.admin.conftest import editor, roles  # noqa: E402, F401
