@@ -1,16 +1,93 @@
-"""Admin pieces both apps use: filters that offer only values in use, a cheap
-paginator for large change lists, and exports that cannot carry formulas."""
+"""Admin pieces both apps use: history pages that cannot be written through, filters
+that offer only values in use, a cheap paginator for large change lists, and exports
+that cannot carry formulas."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django_countries import countries
 from import_export import resources
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import get_history_model_for_model
 
-# Spreadsheets run a cell as a formula when it starts with one of these.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from .text import spreadsheet_cell
+
+
+class GuardedHistoryAdmin(SimpleHistoryAdmin):
+    """History pages where restoring an old version is an ordinary save.
+
+    django-simple-history's revert form checks only the view permission, then saves
+    the old version with the posted fields over it: a Viewer could write, and fields a
+    user may not change (read-only ones, such as a meeting's visibility) came back
+    from the old version. Here the form shows the old version, but its POST is
+    handled by the change view, so the change permission, the read-only fields, the
+    form's rules (the naming rule among them), ``save_model`` and ``save_related``
+    apply exactly as for a change made on the record's own page, in one transaction.
+    Inlines are not on the history form and stay as they are.
+    """
+
+    # False where restoring part of a record would mislead (a meeting without its
+    # participants): old versions can then be viewed, never restored.
+    history_revert = True
+
+    def history_view(self, request, object_id, extra_context=None):
+        _check_ids(self.model, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _check_ids(self.model, object_id, version_id)
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        version = self._version(object_id, version_id)
+        if self.revert_disabled(request) or "_saveasnew" in request.POST:
+            raise PermissionDenied("This history page can restore this record, nothing else.")
+        request.reverting_to = version
+        return self.changeform_view(request, object_id, extra_context=extra_context)
+
+    def _version(self, object_id, version_id):
+        history = get_history_model_for_model(self.model)
+        pk_name = self.model._meta.pk.attname
+        found = history.objects.filter(**{pk_name: unquote(object_id), "history_id": version_id})
+        version = found.first()
+        if version is None:
+            raise Http404("No such version of this record.")
+        return version
+
+    def revert_disabled(self, request, obj=None):
+        return (
+            not self.history_revert
+            or not self.has_change_permission(request, obj)
+            or super().revert_disabled(request, obj)
+        )
+
+    def get_inline_instances(self, request, obj=None):
+        if hasattr(request, "reverting_to"):
+            return []
+        return super().get_inline_instances(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        version = getattr(request, "reverting_to", None)
+        if version is not None:
+            when = timezone.localtime(version.history_date).strftime("%Y-%m-%d %H:%M")
+            obj._change_reason = f"Restored the version of {when} (#{version.history_id})"
+        super().save_model(request, obj, form, change)
+
+
+def _check_ids(model, object_id, version_id=None):
+    """404 for ids that cannot be ids (simple-history's views answer them with a 500)."""
+    history = get_history_model_for_model(model)
+    try:
+        model._meta.pk.to_python(unquote(object_id))
+        if version_id is not None:
+            history._meta.get_field("history_id").to_python(version_id)
+    except ValidationError as error:
+        raise Http404("No such record.") from error
 
 
 class InUseRelatedFilter(admin.RelatedFieldListFilter):
@@ -92,19 +169,13 @@ def _table_estimate(queryset):
     return row[0]
 
 
-def formula_safe(value):
-    """Prefix a text cell that a spreadsheet would run as a formula with a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 class FormulaSafeResource(resources.ModelResource):
     """Exports where no cell can run as a spreadsheet formula.
 
     The library's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a leading
-    "=", so "+", "-" and "@" (which spreadsheets also evaluate) are quoted here.
+    "=", so every cell goes through the same guard as the public CSV
+    (``backchannel.text.spreadsheet_cell``), which also drops characters XML forbids.
     """
 
     def export_field(self, field, instance, **kwargs):
-        return formula_safe(super().export_field(field, instance, **kwargs))
+        return spreadsheet_cell(super().export_field(field, instance, **kwargs))

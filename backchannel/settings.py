@@ -90,7 +90,8 @@ ROOT_URLCONF = "backchannel.urls"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's engine; rendered pages lose the characters XML forbids.
+        "BACKEND": "backchannel.template_engine.XmlSafeDjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -233,7 +234,7 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Without these any staff user, viewers included, could import.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-# Strips a leading "=" only; backchannel.admin_tools.FormulaSafeResource covers + - @ too.
+# Strips a leading "=" only; backchannel.admin_tools.FormulaSafeResource quotes every formula.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # Backchannel

@@ -1,16 +1,15 @@
 """Admin for meetings: data entry with the track rule, confidentiality and history."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.text import smart_split, unescape_string_literal
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
-from simple_history.admin import SimpleHistoryAdmin
 
 from backchannel.admin_tools import (
     EstimatedCountPaginator,
+    GuardedHistoryAdmin,
     InUseRelatedFilter,
     country_in_use_filter,
 )
@@ -82,8 +81,10 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class MeetingAdmin(ImportExportMixin, GuardedHistoryAdmin):
     form = MeetingForm
+    # Restoring a meeting would leave its participants as they are now.
+    history_revert = False
     resource_classes = [MeetingResource]
     formats = [base_formats.CSV]
     inlines = [ParticipationInline]
@@ -190,15 +191,6 @@ class MeetingAdmin(ImportExportMixin, SimpleHistoryAdmin):
                 "participants' capacities.",
             )
 
-    def revert_disabled(self, request, obj=None):
-        # A revert would bypass the visibility and concurrency rules of the form.
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied("Old versions of a meeting can be viewed, not restored.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
     def get_export_queryset(self, request):
         queryset = super().get_export_queryset(request)
         return queryset.select_related("city", "series").prefetch_related("topics")
@@ -208,7 +200,7 @@ class MeetingAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SimpleHistoryAdmin):
+class ParticipationAdmin(GuardedHistoryAdmin):
     form = ParticipationForm
     list_display = ["meeting", "person", "side", "capacity", "role", "anonymised"]
     list_filter = [

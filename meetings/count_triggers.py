@@ -11,7 +11,8 @@ list (tests/meetings/test_public_counts.py compares the counts with
 On SQLite, Django alters a table by copying it into a new one, which drops its
 triggers, and refuses to alter the count table while triggers refer to it: a
 migration that alters ``meetings_meeting`` or ``meetings_publicmeetingcount``
-must call ``uninstall`` before and ``install`` after (a test checks they are there).
+must call ``uninstall`` before and ``install`` after, or run their SQL frozen into
+the migration (as 0009 does); a test checks that the database runs this module's code.
 """
 
 from django.db import connections, transaction

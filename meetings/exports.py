@@ -6,7 +6,9 @@ later cuts it off visibly.
 
 Each export takes the listing's parameters (``page`` aside) and answers 400 on
 the same bad input. Rows come from ``with_public_participants`` through
-``iterator(chunk_size=…)``, which prefetches per chunk.
+``iterator(chunk_size=…)``, which prefetches per chunk. Every text leaves through
+``backchannel.text`` (xml_safe; spreadsheet_cell for the CSV), so a row written past
+full_clean cannot break a file.
 """
 
 import csv
@@ -14,12 +16,15 @@ import datetime
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from backchannel.records import FIRST_DATE, LAST_STORED_DATE
 from backchannel.streaming import primed_streaming_response
+from backchannel.text import spreadsheet_cell, xml_safe, xml_safe_data
 
 from . import dates
 from .models import Meeting, Participation, Status, Visibility
@@ -31,7 +36,6 @@ CHUNK_SIZE = 500
 # fewer, larger batches. Measured in one process at 100,000 meetings: 2,000 took 7.9 s
 # (peak RSS 87 MiB), 5,000 took 6.7 s (112 MiB), 10,000 took 6.5 s (155 MiB).
 CSV_BATCH_SIZE = 5000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
     "slug",
     "title",
@@ -112,10 +116,9 @@ def meeting_record(meeting, request, labels):
     }
 
 
-def neutralise(cell):
-    """Keep spreadsheets from reading a cell as a formula."""
-    text = "" if cell is None else str(cell)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+def csv_cell(cell):
+    """A cell's text: XML-safe, and never read by a spreadsheet as a formula."""
+    return spreadsheet_cell("" if cell is None else str(cell))
 
 
 def csv_cells(record):
@@ -129,7 +132,7 @@ def csv_cells(record):
     )
     if not record["participants_disclosed"]:
         flat["participants"] = "not disclosed"
-    return [neutralise(flat[column]) for column in CSV_COLUMNS]
+    return [csv_cell(flat[column]) for column in CSV_COLUMNS]
 
 
 class Echo:
@@ -236,7 +239,7 @@ def csv_lines(meetings, request):
                 else "not disclosed",
                 "summary": row["summary"],
             }
-            yield writer.writerow([neutralise(cells[column]) for column in CSV_COLUMNS])
+            yield writer.writerow([csv_cell(cells[column]) for column in CSV_COLUMNS])
 
 
 @require_safe
@@ -263,7 +266,8 @@ def export_json(request):
         labels = Labels()
         yield f'{{"count": {count}, "results": ['
         for index, meeting in enumerate(meetings):
-            record = json.dumps(meeting_record(meeting, request, labels), cls=DjangoJSONEncoder)
+            record = meeting_record(meeting, request, labels)
+            record = json.dumps(xml_safe_data(record), cls=DjangoJSONEncoder)
             yield ("," if index else "") + record
         yield "]}"
 
@@ -272,7 +276,8 @@ def export_json(request):
 
 def ics_escape(text):
     return (
-        text.replace("\\", "\\\\")
+        xml_safe(text)
+        .replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\\n")
@@ -317,7 +322,7 @@ def vevent(meeting, request):
         description += "\n\n" + meeting.summary
     lines = [
         "BEGIN:VEVENT",
-        f"UID:{meeting.slug}@{request.get_host().split(':')[0]}",
+        f"UID:{ics_escape(meeting.slug)}@{request.get_host().split(':')[0]}",
         f"DTSTAMP:{meeting.updated_at.astimezone(datetime.UTC):%Y%m%dT%H%M%SZ}",
         f"DTSTART;VALUE=DATE:{meeting.start_date:%Y%m%d}",
         f"DTEND;VALUE=DATE:{period_end(meeting):%Y%m%d}",
@@ -332,12 +337,20 @@ def vevent(meeting, request):
     return "".join(ics_fold(line) for line in lines)
 
 
+def calendar_dated(meetings):
+    """The meetings a calendar can place: dated within the range the database holds.
+    One planted outside it (year 1 is not a valid DTSTART; 9999-12-31 has no next day)
+    is left out rather than break the file."""
+    in_range = Q(end_date=None) | Q(end_date__lte=LAST_STORED_DATE)
+    return meetings.filter(in_range, start_date__gte=FIRST_DATE, start_date__lte=LAST_STORED_DATE)
+
+
 @require_safe
 def calendar(request):
     filterset, errors = validated_filter(request)
     if errors:
         return bad_request(errors)
-    meetings = filterset.qs.exclude(start_date=None).select_related("city")
+    meetings = calendar_dated(filterset.qs).select_related("city")
     header = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

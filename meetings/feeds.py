@@ -4,15 +4,27 @@ from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
+from backchannel.text import xml_safe
+
 from .models import Meeting
 
 FEED_SIZE = 50
 
 
+class XmlSafeAtom1Feed(Atom1Feed):
+    """Atom whose entries drop the characters XML forbids, which the feed writer refuses:
+    one record written past full_clean (raw SQL, bulk_create) would otherwise break the
+    feed for everyone."""
+
+    def add_item(self, *args, **kwargs):
+        cleaned = {k: xml_safe(v) if isinstance(v, str) else v for k, v in kwargs.items()}
+        super().add_item(*args, **cleaned)
+
+
 class LatestMeetingsFeed(Feed):
     """Public meetings, the most recently published first."""
 
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
     title = "Backchannel: informal diplomatic talks on the record"
     subtitle = "Public Track 1.5 and Track 2 meetings, newest entries first."
     link = reverse_lazy("meetings:list")

@@ -15,13 +15,21 @@ from dataclasses import dataclass
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
 
-from .models import NO_CITY, NO_YEAR, City, PublicMeetingCount, Track
+from backchannel.records import FIRST_DATE, LAST_STORED_DATE
+
+from .models import NO_CITY, City, PublicMeetingCount, Track
 
 FACET_LIMIT = 12
 CHART_BAR_WIDTH = 14
 CHART_HEIGHT = 120
 CHART_LABEL_SPACE = 18
 CHART_MIN_BARS = 20  # keeps one or two bars from filling the whole width
+CHART_MAX_BARS = 80  # past this many years, a bar per decade (per century past 800 years)
+CHART_UNITS = {1: "year", 10: "decade", 100: "century", 1000: "millennium"}
+# The years the listing offers (facet, year list, chart): those the database can hold.
+# A meeting planted outside them by raw SQL is still listed and counted in the total,
+# but its year is offered nowhere.
+FIRST_YEAR, LAST_YEAR = FIRST_DATE.year, LAST_STORED_DATE.year
 REPEATED_PARAMETERS = ("city", "country", "year", "track", "topic", "person", "series", "status")
 # The filters PublicMeetingCount can answer, and their lookups on it.
 COUNTED_FILTERS = {
@@ -76,6 +84,11 @@ def _named_city_rows(counts):
     return [(slug, name, -negative) for negative, name, slug in rows]
 
 
+def offered_year(year):
+    """Whether the listing offers this year (None: undated)."""
+    return year is not None and FIRST_YEAR <= year <= LAST_YEAR
+
+
 def _year_rows(qs):
     rows = (
         qs.exclude(start_date=None)
@@ -85,7 +98,8 @@ def _year_rows(qs):
         .annotate(n=Count("pk"))
         .order_by("-year")
     )
-    return [(str(row["year"]), str(row["year"]), row["n"]) for row in rows]
+    years = [(row["year"], row["n"]) for row in rows if offered_year(row["year"])]
+    return [(str(year), str(year), n) for year, n in years]
 
 
 def _track_rows(qs):
@@ -122,15 +136,15 @@ def year_track_rows(qs):
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return _year_track_totals(rows, no_year=None)
+    return _year_track_totals(rows)
 
 
-def _year_track_totals(rows, no_year):
+def _year_track_totals(rows):
     """(total, year rows, track rows) from (year, track, count) groups."""
     total, years, tracks = 0, {}, {}
     for year, track, n in rows:
         total += n
-        if year != no_year and n:
+        if offered_year(year) and n:
             years[year] = years.get(year, 0) + n
         if track and n:
             tracks[track] = tracks.get(track, 0) + n
@@ -200,17 +214,19 @@ def counts_from_table(filterset):
             and (not by_track or not tracks_on or track in tracks_on)
         ]
 
-    total = _year_track_totals(kept(True, True), no_year=NO_YEAR)[0]
-    years = _year_track_totals(kept(False, True), no_year=NO_YEAR)[1]
-    tracks = _year_track_totals(kept(True, False), no_year=NO_YEAR)[2]
+    total = _year_track_totals(kept(True, True))[0]
+    years = _year_track_totals(kept(False, True))[1]
+    tracks = _year_track_totals(kept(True, False))[2]
     cities = _summed(counted(filterset, without={"city"}).exclude(city=NO_CITY), "city")
     city_rows = _named_city_rows({city: n for city, n in cities if n})
     return {"total": total, "rows": {"city": city_rows, "year": years, "track": tracks}}
 
 
 def public_years():
-    """The years of public meetings, newest first."""
-    rows = PublicMeetingCount.objects.filter(meetings__gt=0).exclude(year=NO_YEAR)
+    """The years of public meetings the listing offers, newest first."""
+    rows = PublicMeetingCount.objects.filter(
+        meetings__gt=0, year__gte=FIRST_YEAR, year__lte=LAST_YEAR
+    )
     return [str(year) for year in rows.order_by("-year").values_list("year", flat=True).distinct()]
 
 
@@ -271,30 +287,57 @@ def build_chips(filterset, params):
     return chips
 
 
+def chart_step(first, last):
+    """Years per bar: 1, or 10, 100… until the span from ``first`` to ``last`` fits in
+    CHART_MAX_BARS bars, so the chart's width never grows with the span beyond use."""
+    step = 1
+    while last // step - first // step + 1 > CHART_MAX_BARS:
+        step *= 10
+    return step
+
+
+def period_name(start, step):
+    """'2017', '1990s' or '1900–1999'."""
+    if step == 1:
+        return str(start)
+    if step == 10:
+        return f"{start}s"
+    return f"{start}–{start + step - 1}"
+
+
 def year_chart(rows, selected_years):
-    """Bars for every year from the first to the last in ``rows`` (gaps as empty years)."""
+    """Bars from the first year in ``rows`` to the last (gaps as empty bars): one per year,
+    or per decade (century…) when a bar per year would make more than CHART_MAX_BARS."""
     counts = {int(year): n for year, _label, n in rows}
     if selected_years:
         counts = {year: n for year, n in counts.items() if year in selected_years}
     if not counts:
         return None
-    first, last, peak = min(counts), max(counts), max(counts.values())
+    first, last = min(counts), max(counts)
+    step = chart_step(first, last)
+    per_period = {}
+    for year, n in counts.items():
+        per_period[year // step * step] = per_period.get(year // step * step, 0) + n
+    peak = max(per_period.values())
+    starts = range(first // step * step, last // step * step + 1, step)
     bars = []
-    for index, year in enumerate(range(first, last + 1)):
-        n = counts.get(year, 0)
+    for index, start in enumerate(starts):
+        n = per_period.get(start, 0)
         height = round(n / peak * CHART_HEIGHT)
         bars.append(
             {
-                "year": year,
+                "year": start,
+                "name": period_name(start, step),
                 "count": n,
                 "x": index * CHART_BAR_WIDTH,
                 "y": CHART_HEIGHT - height,
                 "height": height,
-                "label": index % 5 == 0 or year == last,
+                "label": index % 5 == 0 or start == starts[-1],
             }
         )
     return {
         "bars": bars,
+        "unit": CHART_UNITS[step],
         "width": max(len(bars), CHART_MIN_BARS) * CHART_BAR_WIDTH,
         "height": CHART_HEIGHT + CHART_LABEL_SPACE,
         "bar_width": CHART_BAR_WIDTH - 2,

@@ -16,10 +16,10 @@ from contextvars import ContextVar
 from django.db import transaction
 from django.utils import timezone
 
+from backchannel.roles import PUBLISH_PERMISSION
+
 from .models import Meeting, Participation, Visibility
 from .track import compute_track
-
-PUBLISH_PERMISSION = "meetings.publish_meeting"
 
 NAMING_MESSAGE = (
     "This meeting is already published: naming a participant would publish the name at "

@@ -1,7 +1,10 @@
 """Admin for people: data entry, their meetings, and merging duplicates."""
 
+from dataclasses import dataclass
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
@@ -9,13 +12,13 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
-from simple_history.admin import SimpleHistoryAdmin
 
-from backchannel.admin_tools import InUseRelatedFilter, country_in_use_filter
+from backchannel.admin_tools import GuardedHistoryAdmin, InUseRelatedFilter, country_in_use_filter
+from backchannel.roles import PUBLISH_PERMISSION
 
 from .models import Affiliation, Organization, Person
 from .resources import PersonResource
-from .services import person_merge
+from .services import MergeRefused, person_merge, person_merge_preview
 
 
 def _count_of(relation):
@@ -42,7 +45,7 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class PersonAdmin(ImportExportMixin, GuardedHistoryAdmin):
     resource_classes = [PersonResource]
     formats = [base_formats.CSV]
     inlines = [AffiliationInline]
@@ -93,21 +96,41 @@ class PersonAdmin(ImportExportMixin, SimpleHistoryAdmin):
         items = format_html_join("", '<li><a href="{}">{}</a> ({}, {})</li>', links)
         return format_html("<ul>{}</ul>", items)
 
-    @admin.action(description="Merge the two selected people", permissions=["change"])
+    def has_merge_permission(self, request, obj=None):
+        """Merging changes one person and deletes the other: it needs both rights."""
+        return self.has_change_permission(request, obj) and self.has_delete_permission(request, obj)
+
+    @admin.action(description="Merge the two selected people", permissions=["merge"])
     def merge_people(self, request, queryset):
         people = list(queryset.order_by("pk")[:3])
         if len(people) != 2:
             self.message_user(request, "Select exactly two people to merge.", messages.ERROR)
             return None
+        try:
+            return self._merge_or_confirm(request, people)
+        except Person.DoesNotExist as gone:  # merged or deleted meanwhile
+            self.message_user(request, str(gone), messages.ERROR)
+            return None
+
+    def _merge_or_confirm(self, request, people):
         kept_pk = request.POST.get("kept")
         if request.POST.get("confirm") == "yes" and kept_pk in {str(p.pk) for p in people}:
             kept, merged = sorted(people, key=lambda p: str(p.pk) != kept_pk)
-            self._merge(request, kept, merged)
+            try:
+                self._merge(request, kept, merged)
+            except MergeRefused as refusal:
+                return self._merge_confirmation(request, people, refusal.reasons)
             return None
         return self._merge_confirmation(request, people)
 
     def _merge(self, request, kept, merged):
-        result = person_merge(kept, merged)
+        if not (
+            self.has_change_permission(request, kept)
+            and self.has_delete_permission(request, merged)
+        ):
+            raise PermissionDenied("Merging deletes a person: you may not delete people.")
+        may_publish = request.user.has_perm(PUBLISH_PERMISSION)
+        result = person_merge(kept, merged, may_publish=may_publish)
         self.message_user(
             request,
             f"Merged {result.merged_name} into {kept}: {result.moved_participations} "
@@ -122,16 +145,41 @@ class PersonAdmin(ImportExportMixin, SimpleHistoryAdmin):
                 f"{result.merged_name}'s deleted.",
                 messages.WARNING,
             )
+        if result.newly_public:
+            published = "; ".join(result.newly_public)
+            self.message_user(request, f"Now public: {published}.", messages.WARNING)
 
-    def _merge_confirmation(self, request, people):
+    def _merge_confirmation(self, request, people, refusal=None):
+        may_publish = request.user.has_perm(PUBLISH_PERMISSION)
+        choices = [
+            merge_choice(kept, merged, may_publish) for kept, merged in (people, people[::-1])
+        ]
+        allowed = [choice for choice in choices if choice.allowed]
         context = {
             **self.admin_site.each_context(request),
             "title": "Merge two people",
             "opts": self.model._meta,
+            "choices": choices,
+            "checked": allowed[0].kept.pk if allowed else None,
+            "refusal": refusal,
             "people": people,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/people/person/merge_confirmation.html", context)
+
+
+@dataclass
+class MergeChoice:
+    """One way to merge two people (keeping ``kept``), and whether this user may make it."""
+
+    kept: Person
+    newly_public: list
+    allowed: bool
+
+
+def merge_choice(kept, merged, may_publish):
+    newly_public = person_merge_preview(kept, merged).newly_public
+    return MergeChoice(kept, newly_public, allowed=may_publish or not newly_public)
 
 
 @admin.register(Organization)

@@ -5,8 +5,10 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from backchannel.records import RecordModel, stored_dates
 
-class Organization(models.Model):
+
+class Organization(RecordModel):
     """A government body, university, think tank or other body people belong to."""
 
     class Kind(models.TextChoices):
@@ -39,7 +41,7 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(Exists(named))
 
 
-class Person(models.Model):
+class Person(RecordModel):
     """Someone who takes part in informal talks or is quoted about them."""
 
     full_name = models.CharField(max_length=200)
@@ -81,7 +83,7 @@ class Person(models.Model):
         return [name.strip() for name in self.other_names.splitlines() if name.strip()]
 
 
-class Affiliation(models.Model):
+class Affiliation(RecordModel):
     """A person's role in an organization over a period."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="affiliations")
@@ -101,6 +103,11 @@ class Affiliation(models.Model):
                 | Q(end_date__gte=F("start_date")),
                 name="%(app_label)s_%(class)s_end_after_start",
                 violation_error_message="The end date cannot be before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=stored_dates("start_date", "end_date"),
+                name="%(app_label)s_%(class)s_dates_in_range",
+                violation_error_message="Dates lie between 1900 and 2199.",
             ),
         ]
 

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django_countries.fields import CountryField
 
+from backchannel.records import RecordModel, stored_dates
+
 from .choices import LINK_SCHEMES
 
 
@@ -35,7 +37,7 @@ class SourceQuerySet(PublicThroughMeetingsQuerySet):
     meeting_lookup = "sources"
 
 
-class City(models.Model):
+class City(RecordModel):
     """A city that hosts meetings."""
 
     name = models.CharField(max_length=100)
@@ -61,7 +63,7 @@ class City(models.Model):
         return f"{self.name}, {self.country.name}" if self.country else self.name
 
 
-class Topic(models.Model):
+class Topic(RecordModel):
     """A subject discussed at meetings, such as denuclearisation."""
 
     name = models.CharField(max_length=100, unique=True)
@@ -76,7 +78,7 @@ class Topic(models.Model):
         return self.name
 
 
-class DialogueSeries(models.Model):
+class DialogueSeries(RecordModel):
     """A recurring dialogue, with its rounds as meetings."""
 
     name = models.CharField(max_length=200)
@@ -101,7 +103,7 @@ class DialogueSeries(models.Model):
         return self.name
 
 
-class Source(models.Model):
+class Source(RecordModel):
     """A document that facts in the record come from."""
 
     title = models.CharField(max_length=300)
@@ -114,6 +116,13 @@ class Source(models.Model):
 
     class Meta:
         ordering = [F("published_on").desc(nulls_last=True), "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=stored_dates("published_on"),
+                name="%(app_label)s_%(class)s_published_on_in_range",
+                violation_error_message="Dates lie between 1900 and 2199.",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.publisher})" if self.publisher else self.title

@@ -2,13 +2,15 @@
 
 from django.db import models
 
+from backchannel.records import RecordModel
+
 from .catalogue import City
 
 NO_CITY = 0
 NO_YEAR = 0
 
 
-class PublicMeetingCount(models.Model):
+class PublicMeetingCount(RecordModel):
     """How many public meetings share one city, year and track: the listing's counts.
 
     Database triggers (``meetings/count_triggers.py``) keep it on every insert,

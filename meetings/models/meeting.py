@@ -9,6 +9,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from backchannel.countries import country_name
+from backchannel.records import RecordModel, stored_dates
 
 from .. import dates
 from .catalogue import City, DialogueSeries, Source, Topic
@@ -27,7 +28,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.order_by(F("start_date").asc(nulls_last=True), "pk")
 
 
-class Meeting(models.Model):
+class Meeting(RecordModel):
     """One round of informal talks."""
 
     DatePrecision = DatePrecision
@@ -128,6 +129,11 @@ class Meeting(models.Model):
                 name="%(app_label)s_%(class)s_end_after_start",
                 violation_error_message="The end date cannot be before the start date, "
                 "and needs a start date.",
+            ),
+            models.CheckConstraint(
+                condition=stored_dates("start_date", "end_date"),
+                name="%(app_label)s_%(class)s_dates_in_range",
+                violation_error_message="Dates lie between 1900 and 2199.",
             ),
             models.CheckConstraint(
                 condition=Q(track__in=["", *Track.values]),

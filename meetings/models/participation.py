@@ -5,6 +5,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from backchannel.records import RecordModel
+
 from .catalogue import Source
 from .choices import Capacity, Role, Visibility
 from .meeting import Meeting
@@ -20,7 +22,7 @@ class ParticipationQuerySet(models.QuerySet):
         return self.public().filter(anonymised=False, person__isnull=False)
 
 
-class Participation(models.Model):
+class Participation(RecordModel):
     """A person's attendance at a meeting, for one side, in a capacity at that time."""
 
     Capacity = Capacity
@@ -128,7 +130,7 @@ class QuoteQuerySet(models.QuerySet):
         ).prefetch_related(Prefetch("source", queryset=Source.objects.public()))
 
 
-class Quote(models.Model):
+class Quote(RecordModel):
     """Words attributed to a person, optionally at a meeting and from a source."""
 
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="quotes")

@@ -1,4 +1,24 @@
-"""Building admin form POST data in tests."""
+"""Building admin form POST data in tests, and telling whether a request wrote."""
+
+from django.apps import apps
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.models import LogEntry
+from django.urls import reverse_lazy
+
+PEOPLE_CHANGELIST = reverse_lazy("admin:people_person_changelist")
+
+
+def merge_action(client, people, **extra):
+    """Post the people list's merge action for ``people``, following redirects."""
+    data = {"action": "merge_people", ACTION_CHECKBOX_NAME: [p.pk for p in people]} | extra
+    return client.post(PEOPLE_CHANGELIST, data, follow=True)
+
+
+def database_state():
+    """Every row the apps, their history tables and the admin log hold."""
+    tables = [*apps.get_app_config("people").get_models(), LogEntry]
+    tables += apps.get_app_config("meetings").get_models()
+    return {m._meta.label: list(m._default_manager.order_by("pk").values()) for m in tables}
 
 
 def meeting_form_data(meeting=None, participations=(), **overrides):

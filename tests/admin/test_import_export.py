@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from import_export.formats.base_formats import CSV
 
-from backchannel.admin_tools import formula_safe
+from backchannel.text import formula_safe
 from meetings.models import Meeting
 from meetings.resources import MeetingResource
 from people.models import Person
@@ -144,11 +144,44 @@ def test_person_import_creates_people(client, editor):
         ("+1+2", "'+1+2"),
         ("-1+2", "'-1+2"),
         ("@SUM(A1)", "'@SUM(A1)"),
+        # Leading blanks some spreadsheets trim before they look for a formula.
+        (" =1+1", "' =1+1"),
+        ("\u00a0=1+1", "'\u00a0=1+1"),  # no-break space
+        ("\u3000+1", "'\u3000+1"),  # ideographic space
+        ("\u200b@SUM(A1)", "'\u200b@SUM(A1)"),  # zero-width space
+        ("\ufeff-1", "'\ufeff-1"),  # byte-order mark
+        ("\x01=1", "'\x01=1"),
+        # Full-width and small signs, = + - @ after NFKC normalisation.
+        ("＝1+1", "'＝1+1"),
+        ("＋1", "'＋1"),
+        ("－1", "'－1"),
+        ("＠SUM(A1)", "'＠SUM(A1)"),
+        ("\ufe66cmd", "'\ufe66cmd"),
+        # A tab or a line break first, whatever follows.
+        ("\tplain", "'\tplain"),
+        ("\rplain", "'\rplain"),
+        ("\nplain", "'\nplain"),
+        ("\n=1", "'\n=1"),
+        # Text that only contains a sign later stays as it is.
         ("Plain title", "Plain title"),
+        (" Plain title", " Plain title"),
+        ("E=mc2", "E=mc2"),
+        ("1+1", "1+1"),
+        ("Kim Kye-gwan", "Kim Kye-gwan"),
+        ("김계관", "김계관"),
+        ("", ""),
+        (None, None),
+        (2017, 2017),
     ],
 )
 def test_formula_safe(value, exported):
     assert formula_safe(value) == exported
+
+
+def test_admin_export_quotes_formulas_behind_blanks(db):
+    make_person(full_name="\u00a0=cmd", bio="\x0c=1+1", slug="kim")
+    [row] = _exported_rows(PersonResource(), Person.objects.all())
+    assert (row["full_name"], row["bio"]) == ("'\u00a0=cmd", "' =1+1")
 
 
 def _exported_rows(resource, queryset):

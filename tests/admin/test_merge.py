@@ -1,11 +1,11 @@
 import pytest
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from meetings.models import Participation
 from people.models import Affiliation, Person
 from people.services import person_merge
+from tests.admin.helpers import merge_action
 from tests.factories import (
     make_affiliation,
     make_berlin_meeting,
@@ -14,8 +14,6 @@ from tests.factories import (
     make_person,
     make_quote,
 )
-
-CHANGELIST = reverse("admin:people_person_changelist")
 
 
 @pytest.fixture
@@ -82,30 +80,25 @@ def test_people_app_never_imports_meetings():
     assert offenders == []
 
 
-def _action(client, people, **extra):
-    data = {"action": "merge_people", ACTION_CHECKBOX_NAME: [p.pk for p in people]} | extra
-    return client.post(CHANGELIST, data, follow=True)
-
-
-def test_merge_action_needs_exactly_two_people(client, editor):
-    client.force_login(editor)
+def test_merge_action_needs_exactly_two_people(client, merger):
+    client.force_login(merger)
     people = [make_person(), make_person(), make_person()]
-    response = _action(client, people)
+    response = merge_action(client, people)
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "Select exactly two people to merge."
     ]
     assert Person.objects.count() == 3
 
 
-def test_merge_action_confirms_then_merges_into_the_chosen_person(client, editor, duplicates):
+def test_merge_action_confirms_then_merges_into_the_chosen_person(client, merger, duplicates):
     kept, merged, *_ = duplicates
-    client.force_login(editor)
-    confirmation = _action(client, [kept, merged])
+    client.force_login(merger)
+    confirmation = merge_action(client, [kept, merged])
     assert confirmation.templates[0].name == "admin/people/person/merge_confirmation.html"
-    assert [p.pk for p in confirmation.context["people"]] == [kept.pk, merged.pk]
+    assert [c.kept.pk for c in confirmation.context["choices"]] == [kept.pk, merged.pk]
     assert Person.objects.count() == 2  # nothing happens before the confirmation
 
-    response = _action(client, [kept, merged], kept=str(merged.pk), confirm="yes")
+    response = merge_action(client, [kept, merged], kept=str(merged.pk), confirm="yes")
     assert list(Person.objects.values_list("pk", flat=True)) == [merged.pk]
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "Merged Choe Son Hui into Ch'oe Son-hui: 0 participation(s), 0 quote(s) and "
@@ -117,18 +110,18 @@ def test_merge_action_confirms_then_merges_into_the_chosen_person(client, editor
     assert Affiliation.objects.get().person_id == merged.pk
 
 
-def test_merge_action_with_a_forged_choice_merges_nothing(client, editor, duplicates):
+def test_merge_action_with_a_forged_choice_merges_nothing(client, merger, duplicates):
     kept, merged, *_ = duplicates
-    client.force_login(editor)
+    client.force_login(merger)
     outsider = make_person()
-    _action(client, [kept, merged], kept=str(outsider.pk), confirm="yes")
+    merge_action(client, [kept, merged], kept=str(outsider.pk), confirm="yes")
     assert Person.objects.count() == 3
 
 
 def test_viewer_cannot_merge(client, viewer, duplicates):
     kept, merged, *_ = duplicates
     client.force_login(viewer)
-    response = _action(client, [kept, merged], kept=str(kept.pk), confirm="yes")
+    response = merge_action(client, [kept, merged], kept=str(kept.pk), confirm="yes")
     assert response.status_code == 200
     assert Person.objects.count() == 2
 

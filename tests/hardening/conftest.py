@@ -104,3 +104,7 @@ def private_redis(settings, clock, tmp_path):
     yield server
     if server.running():
         server.stop()
+
+
+# Staff in each role, for the tests of what the admin lets through.
+from tests.admin.conftest import editor, roles  # noqa: E402, F401

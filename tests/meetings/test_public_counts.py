@@ -14,10 +14,24 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from meetings.count_triggers import POSTGRESQL_TRUNCATE_TRIGGER, TRIGGERS, recount
+from meetings.count_triggers import (
+    POSTGRESQL_TRUNCATE_TRIGGER,
+    TRIGGERS,
+    postgresql_statements,
+    recount,
+    sql_list,
+    sqlite_statements,
+)
 from meetings.filters import meeting_filter
 from meetings.listing import counted_filters_only, counts_from_meetings, counts_from_table
-from meetings.models import Meeting, Participation, PublicMeetingCount, Track, Visibility
+from meetings.models import (
+    PUBLIC_VISIBILITIES,
+    Meeting,
+    Participation,
+    PublicMeetingCount,
+    Track,
+    Visibility,
+)
 from tests.factories import make_city, make_meeting, make_participation
 from tests.public_counts import live_counts, table_counts
 
@@ -51,6 +65,32 @@ def test_public_counts_triggers_are_installed():
     if connection.vendor == "postgresql":
         expected.add(POSTGRESQL_TRUNCATE_TRIGGER)
     assert expected <= trigger_names()
+
+
+def installed_trigger_code():
+    """What the database runs: SQLite's trigger statements, or PostgreSQL's function bodies."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT prosrc FROM pg_proc WHERE proname LIKE 'meetings_public_count%%' "
+                "ORDER BY proname"
+            )
+        else:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def written_trigger_code():
+    public = sql_list(PUBLIC_VISIBILITIES)
+    if connection.vendor == "postgresql":
+        return [statement.split("$$")[1] for statement in postgresql_statements(public)[:2]]
+    return sorted(sqlite_statements(public), key=lambda sql: sql.split()[2])
+
+
+def test_public_counts_triggers_run_the_code_count_triggers_writes():
+    """Migrations that reinstall the triggers from frozen SQL (0009 on SQLite) must leave
+    exactly what count_triggers writes; a change there needs a migration of its own."""
+    assert installed_trigger_code() == written_trigger_code()
 
 
 def test_public_counts_never_count_a_confidential_meeting():

@@ -81,12 +81,21 @@ def test_csv_export_matches_listing_order_and_filters(client, demo):
     assert rows[1]["side_tracks"] == "KP: 1; US: 2"
 
 
-@pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
+@pytest.mark.parametrize(
+    "prefix",
+    ["=", "+", "-", "@", "\t", "\r", "\n", " =", "\u00a0=", "\n=", "＝", "＋", "－", "＠"],
+)
 def test_csv_export_neutralises_formulas(client, prefix):
     make_meeting(title=f'{prefix}HYPERLINK("http://evil")', venue=f"{prefix}1+1")
     row = csv_rows(client.get("/meetings/export.csv"))[0]
     assert row["title"] == f'\'{prefix}HYPERLINK("http://evil")'
     assert row["venue"] == f"'{prefix}1+1"
+
+
+def test_csv_export_quotes_a_formula_behind_a_control_character(client):
+    make_meeting(title="\x01=1+1", venue="\x0c@SUM(A1)")  # create() skips full_clean
+    row = csv_rows(client.get("/meetings/export.csv"))[0]
+    assert (row["title"], row["venue"]) == ("'=1+1", "' @SUM(A1)")
 
 
 def test_csv_export_names_only_publicly_named(client):

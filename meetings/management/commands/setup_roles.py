@@ -6,7 +6,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 APPS = ("people", "meetings")
 EDITOR_DELETES = {("meetings", "participation"), ("people", "affiliation"), ("meetings", "quote")}
-PUBLISHER_EXTRAS = {("meetings", "publish_meeting"), ("meetings", "delete_meeting")}
+# Publishers also merge people (a merge deletes one of the two records).
+PUBLISHER_EXTRAS = {
+    ("meetings", "publish_meeting"),
+    ("meetings", "delete_meeting"),
+    ("people", "delete_person"),
+}
 
 
 def _models():

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0008_city_id_positive'),
+        ('meetings', '0009_dates_in_range'),
     ]
 
     operations = [
