@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 MAX_VALUES_PER_PARAMETER = 50
 MAX_SEARCH_WORDS = 10
+Q_MAX_LENGTH = 200  # characters of free text (``q``) a listing takes
 PAGE_PATTERN = re.compile(r"^[1-9][0-9]{0,8}\Z")
 # Parameters that take one value: a second one is an error, not silently dropped.
 SINGLE_VALUED = frozenset({"q", "sort", "page"})

@@ -43,8 +43,8 @@ DATASETTE_VERSION = "0.65.5"
 # Fresh planner statistics, and a new record version so that a shared cache (Redis) holds
 # nothing from an earlier run on another database.
 PREPARE_CODE = (
-    "from meetings.bulk import refresh_planner_statistics as r; r(); "
-    "from meetings.cache import bump_record_version as b; b()"
+    "from meetings.populate.bulk import refresh_planner_statistics as r; r(); "
+    "from backchannel.cache import bump_record_version as b; b()"
 )
 SAMPLES_CODE = """
 import json

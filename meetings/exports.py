@@ -27,8 +27,8 @@ from backchannel.streaming import primed_streaming_response
 from backchannel.text import spreadsheet_cell, xml_safe, xml_safe_data
 
 from . import dates
+from .filters import validated_filter
 from .models import Meeting, Participation, Status, Visibility
-from .views import validated_filter, with_public_participants
 
 CHUNK_SIZE = 500
 # Meetings per batch of the CSV export. PostgreSQL joins each batch's participations to
@@ -260,7 +260,7 @@ def export_json(request):
     if errors:
         return bad_request(errors)
     count = filterset.qs.count()
-    meetings = with_public_participants(filterset.qs).iterator(chunk_size=CHUNK_SIZE)
+    meetings = filterset.qs.with_public_participants().iterator(chunk_size=CHUNK_SIZE)
 
     def chunks():
         labels = Labels()

@@ -12,13 +12,25 @@ from django.db import connections
 from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
 
-from backchannel.parameters import ReportedErrorsMixin, validate_search_words
-from people.models import Person
+from backchannel.parameters import (
+    Q_MAX_LENGTH,
+    ReportedErrorsMixin,
+    parameter_errors,
+    validate_search_words,
+)
 
-from .models import City, DialogueSeries, Meeting, Participation, Status, Topic, Track
+from .models import (
+    City,
+    DialogueSeries,
+    Meeting,
+    Participation,
+    Status,
+    Topic,
+    Track,
+    public_people,
+)
 from .search import full_text_condition
 
-Q_MAX_LENGTH = 200
 SORT_NEWEST, SORT_OLDEST = "-date", "date"
 SORT_CHOICES = [(SORT_NEWEST, "Newest first"), (SORT_OLDEST, "Oldest first")]
 
@@ -105,7 +117,7 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
     )
     person = django_filters.ModelMultipleChoiceFilter(
         label="Person",
-        queryset=Person.objects.public(),
+        queryset=public_people(),
         to_field_name="slug",
         method="filter_person",
     )
@@ -193,3 +205,16 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
 def meeting_filter(data, request=None):
     """The FilterSet over the public gate, bound to ``data`` (a QueryDict)."""
     return MeetingFilter(data, queryset=Meeting.objects.public(), request=request)
+
+
+LISTING_PARAMETERS = frozenset({*MeetingFilter.base_filters, "page"})
+EXPORT_PARAMETERS = frozenset(MeetingFilter.base_filters)  # exports take every page
+
+
+def validated_filter(request, known=EXPORT_PARAMETERS):
+    """(filterset, errors): errors name each bad parameter; the filter is unusable if any."""
+    errors = parameter_errors(request.GET, known)
+    filterset = meeting_filter(request.GET if not errors else {}, request)
+    if not errors:
+        errors = filterset.error_list()
+    return filterset, errors

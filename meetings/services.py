@@ -37,14 +37,6 @@ def _participation_rows(meeting_id):
     )
 
 
-def meeting_apply_track(meeting):
-    """Set ``meeting.track`` and ``meeting.side_tracks`` from its saved participations."""
-    rows = _participation_rows(meeting.pk) if meeting.pk else []
-    result = compute_track(meeting.parties, rows, meeting.track_override)
-    meeting.track = result.track
-    meeting.side_tracks = result.sides
-
-
 def meeting_refresh_track(meeting_id):
     """Recompute and store the track of one meeting after its participations changed."""
     meeting = (

@@ -1,24 +1,18 @@
 from operator import itemgetter
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import DatabaseError, connection
-from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from backchannel.cache import cached_public, cached_public_page
 from backchannel.countries import country_name
-from backchannel.pagecache import cached_public_page
-from backchannel.parameters import PAGE_ERROR, known_query, page_number, parameter_errors
+from backchannel.parameters import PAGE_ERROR, known_query, page_number
 
-from .cache import cached_public
-from .filters import SORT_CHOICES, MeetingFilter, meeting_filter
+from .filters import EXPORT_PARAMETERS, LISTING_PARAMETERS, SORT_CHOICES, validated_filter
 from .listing import (
     build_chips,
     build_facet,
@@ -29,32 +23,9 @@ from .listing import (
 )
 from .models import City, DialogueSeries, Meeting, Participation, Quote, Status, Topic, Track
 
-HOME_LATEST = 8
 SERIES_OTHERS = 10
 MORE_FILTERS = ("country", "status", "topic", "series")  # the rest show as facets
 ROLE_ORDER = {"head": 0, "member": 1, "facilitator": 2, "observer": 3}
-
-
-def with_public_participants(meetings):
-    """The row shape of every meeting list: city, series, topics and public participants."""
-    participants = Participation.objects.public().select_related("person").order_by("side", "pk")
-    return meetings.select_related("city", "series").prefetch_related(
-        Prefetch("participations", queryset=participants, to_attr="public_participations"),
-        "topics",
-    )
-
-
-LISTING_PARAMETERS = frozenset({*MeetingFilter.base_filters, "page"})
-EXPORT_PARAMETERS = frozenset(MeetingFilter.base_filters)  # exports take every page
-
-
-def validated_filter(request, known=EXPORT_PARAMETERS):
-    """(filterset, errors): errors name each bad parameter; the filter is unusable if any."""
-    errors = parameter_errors(request.GET, known)
-    filterset = meeting_filter(request.GET if not errors else {}, request)
-    if not errors:
-        errors = filterset.error_list()
-    return filterset, errors
 
 
 def public_filter_choices(years=None):
@@ -156,7 +127,7 @@ def meeting_list(request):
     if errors:
         return render_list(request, context, status=400)
     context |= listing_context(filterset, context["query"])
-    paginator = Paginator(with_public_participants(filterset.qs), settings.MEETINGS_PAGE_SIZE)
+    paginator = Paginator(filterset.qs.with_public_participants(), settings.MEETINGS_PAGE_SIZE)
     paginator.count = context["total"]  # already counted for the facets
     if number > paginator.num_pages:
         raise Http404("No such page.")
@@ -179,45 +150,6 @@ def selected_values(filterset):
     selected["q"] = filterset.form.cleaned_data.get("q", "") if filterset.is_valid() else ""
     selected["sort"] = filterset.form.cleaned_data.get("sort", "") if filterset.is_valid() else ""
     return selected
-
-
-@require_safe
-def home(request):
-    meetings = Meeting.objects.public()
-    context = {
-        "latest": with_public_participants(meetings.newest_first())[:HOME_LATEST],
-        "meeting_count": meetings.count(),
-        "city_count": City.objects.public().count(),
-    }
-    return render(request, "home.html", context)
-
-
-def database_answers():
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return False
-    return True
-
-
-def cache_health():
-    """How the cache answers: Redis is pinged (not again within its pause after a failure)."""
-    ping = getattr(cache, "ping", None)
-    if ping is None:
-        return "local"  # this process's memory: nothing to reach
-    return "ok" if ping() else "unavailable"
-
-
-@require_safe
-@never_cache
-def healthz(request):
-    """200 while the database answers, else 503; the cache is reported, never fatal."""
-    database = database_answers()
-    lines = [f"database: {'ok' if database else 'unavailable'}", f"cache: {cache_health()}"]
-    return HttpResponse(
-        "\n".join(lines) + "\n", content_type="text/plain", status=200 if database else 503
-    )
 
 
 def sides(meeting, participations):
@@ -256,10 +188,3 @@ def meeting_detail(request, slug):
         "series_meetings": others,
     }
     return render(request, "meetings/meeting_detail.html", context)
-
-
-@require_safe
-def robots_txt(request):
-    sitemap = request.build_absolute_uri(reverse("sitemap"))
-    lines = ["User-agent: *", "Allow: /", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
-    return HttpResponse("\n".join(lines), content_type="text/plain")

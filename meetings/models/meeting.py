@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -12,8 +12,9 @@ from backchannel.countries import country_name
 from backchannel.records import RecordModel, stored_dates
 
 from .. import dates
-from .catalogue import City, DialogueSeries, Source, Topic
+from ..track import compute_track
 from .choices import PUBLIC_VISIBILITIES, DatePrecision, Status, Track, Visibility
+from .participation import Participation
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -27,6 +28,19 @@ class MeetingQuerySet(models.QuerySet):
     def oldest_first(self):
         return self.order_by(F("start_date").asc(nulls_last=True), "pk")
 
+    def with_public_participants(self):
+        """The row shape of every meeting list: city, series, topics and, as
+        ``public_participations``, the participations public pages may show."""
+        participants = Participation.objects.public().select_related("person")
+        return self.select_related("city", "series").prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=participants.order_by("side", "pk"),
+                to_attr="public_participations",
+            ),
+            "topics",
+        )
+
 
 class Meeting(RecordModel):
     """One round of informal talks."""
@@ -37,7 +51,7 @@ class Meeting(RecordModel):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
     series = models.ForeignKey(
-        DialogueSeries,
+        "meetings.DialogueSeries",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -57,7 +71,7 @@ class Meeting(RecordModel):
         help_text="How precisely the sources date the meeting.",
     )
     city = models.ForeignKey(
-        City, on_delete=models.PROTECT, null=True, blank=True, related_name="meetings"
+        "meetings.City", on_delete=models.PROTECT, null=True, blank=True, related_name="meetings"
     )
     venue = models.CharField(max_length=200, blank=True)
     occasion = models.CharField(
@@ -97,10 +111,10 @@ class Meeting(RecordModel):
         default=Visibility.CONFIDENTIAL,
         help_text="Confidential meetings never appear on public pages.",
     )
-    topics = models.ManyToManyField(Topic, blank=True, related_name="meetings")
+    topics = models.ManyToManyField("meetings.Topic", blank=True, related_name="meetings")
     summary = models.TextField(blank=True, help_text="Public.")
     internal_notes = models.TextField(blank=True, help_text="Staff only. Never shown publicly.")
-    sources = models.ManyToManyField(Source, blank=True, related_name="meetings")
+    sources = models.ManyToManyField("meetings.Source", blank=True, related_name="meetings")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(
@@ -157,9 +171,11 @@ class Meeting(RecordModel):
         return self.title
 
     def save(self, *args, **kwargs):
-        from ..services import meeting_apply_track
-
-        meeting_apply_track(self)
+        """Saved with what its own row derives: the track and each side's view from its
+        saved participations, and when it was published. Here rather than in a signal
+        receiver, because only ``save`` can add them to ``update_fields``; changes to
+        participations reach the meeting through meetings/derived.py."""
+        self.apply_track()
         self._apply_publication()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
@@ -172,6 +188,12 @@ class Meeting(RecordModel):
 
     def get_absolute_url(self):
         return reverse("meetings:detail", args=[self.slug])
+
+    def apply_track(self):
+        """Set ``track`` and ``side_tracks`` from the participations saved so far."""
+        rows = Participation.objects.filter(meeting_id=self.pk).track_rows() if self.pk else []
+        result = compute_track(self.parties, [row[1:] for row in rows], self.track_override)
+        self.track, self.side_tracks = result.track, result.sides
 
     def _apply_publication(self):
         # The public never learns how long a record was kept confidential.

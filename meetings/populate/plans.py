@@ -5,7 +5,8 @@ import datetime
 from django.utils import timezone
 
 from ..models import Capacity, DatePrecision, Meeting, Quote, Role, Status, Visibility
-from ..synthetic import (
+from ..track import compute_track
+from .synthetic import (
     COUNTRIES,
     OFFICIAL_SIDE,
     OTHER_SIDE,
@@ -21,7 +22,6 @@ from ..synthetic import (
     draw_date,
     summary_for,
 )
-from ..track import compute_track
 
 TODAY = datetime.date(2026, 6, 30)  # fixed, so "scheduled" does not drift with the clock
 

@@ -4,12 +4,13 @@ import random
 
 from django.db import transaction
 
-from ..bulk import insert_rows, refresh_planner_statistics
-from ..cache import bump_record_version
+from backchannel.cache import bump_record_version
+
 from ..models import Meeting, Participation, Quote
-from ..synthetic import Attendance
+from .bulk import insert_rows, refresh_planner_statistics
 from .plans import MeetingPlanner
 from .records import Sizes, SupportingRecordMaker
+from .synthetic import Attendance
 
 CHUNK = 1000  # meetings per batch: bounds memory, paces the progress report
 

@@ -66,20 +66,6 @@ def test_person_merge_refuses_one_person_twice(db):
         person_merge(person, person)
 
 
-def test_people_app_never_imports_meetings():
-    from pathlib import Path
-
-    import people
-
-    sources = Path(people.__file__).parent.rglob("*.py")
-    offenders = [
-        str(path)
-        for path in sources
-        if "import meetings" in path.read_text() or "from meetings" in path.read_text()
-    ]
-    assert offenders == []
-
-
 def test_merge_action_needs_exactly_two_people(client, merger):
     client.force_login(merger)
     people = [make_person(), make_person(), make_person()]

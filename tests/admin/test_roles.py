@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from meetings.management.commands.setup_roles import role_permissions
+from backchannel.management.commands.setup_roles import role_permissions
 from meetings.models import Meeting, Participation
 from tests.admin.helpers import existing_rows, meeting_form_data
 from tests.factories import make_meeting, make_participation, make_person

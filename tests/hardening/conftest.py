@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLResolver, get_resolver, reverse
 
+from backchannel import cache as public_cache
 from backchannel import rediscache
-from meetings import cache as meetings_cache
 from tests.factories import make_berlin_meeting
 
 from .redis_servers import HOST, Clock, PrivateRedis, SilentPort, free_port, use_redis
@@ -69,9 +69,9 @@ def clock(monkeypatch):
     """A fresh process as far as the cache code knows, with a clock the test moves."""
     fake = Clock()
     monkeypatch.setattr(rediscache, "clock", fake)
-    monkeypatch.setattr(meetings_cache, "clock", fake)
+    monkeypatch.setattr(public_cache, "clock", fake)
     monkeypatch.setattr(rediscache, "_outages", {})
-    monkeypatch.setattr(meetings_cache, "_catch_up", meetings_cache.CatchUp())
+    monkeypatch.setattr(public_cache, "_catch_up", public_cache.CatchUp())
     return fake
 
 

@@ -19,9 +19,8 @@ from django_countries import countries
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from meetings.models import City, DialogueSeries, Status, Topic, Track, Visibility
+from meetings.models import City, DialogueSeries, Status, Topic, Track, Visibility, public_people
 from people.filters import public_organizations
-from people.models import Person
 from tests.factories import (
     make_affiliation,
     make_city,
@@ -140,7 +139,7 @@ def seed():
         "city": set(City.objects.public().values_list("slug", flat=True)),
         "topic": set(Topic.objects.public().values_list("slug", flat=True)),
         "series": set(DialogueSeries.objects.public().values_list("slug", flat=True)),
-        "person": set(Person.objects.public().values_list("slug", flat=True)),
+        "person": set(public_people().values_list("slug", flat=True)),
         "organization": set(public_organizations().values_list("slug", flat=True)),
     }
     hidden = {

@@ -11,10 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from backchannel import cache as public_cache
+from backchannel.cache import CATCH_UP_SECONDS, VERSION_KEY, public_key
+from backchannel.models import MissedCacheBump
 from backchannel.rediscache import RETRY_SECONDS, WARN_SECONDS, server_name
-from meetings import cache as meetings_cache
-from meetings.cache import CATCH_UP_SECONDS, VERSION_KEY, public_key
-from meetings.models import Meeting, MissedCacheBump, Visibility
+from meetings.models import Meeting, Visibility
 from tests.admin.helpers import existing_rows, meeting_form_data
 from tests.factories import make_berlin_meeting, make_city
 
@@ -176,7 +177,7 @@ def test_pages_of_a_stopped_redis_are_not_served_and_the_cache_returns(
 def another_worker(settings, monkeypatch):
     """This process as another worker would be: its own Redis state, the same page copies."""
     monkeypatch.setattr("backchannel.rediscache._outages", {})
-    monkeypatch.setattr(meetings_cache, "_catch_up", meetings_cache.CatchUp())
+    monkeypatch.setattr(public_cache, "_catch_up", public_cache.CatchUp())
     settings.CACHES = dict(settings.CACHES)  # new cache objects, under the same names
 
 
@@ -190,8 +191,8 @@ def test_no_worker_serves_what_was_cached_before_a_change_redis_missed(
     elif worker == "left idle":
         # No request reached it while Redis was away; it had just looked for missed bumps.
         another_worker(settings, monkeypatch)
-        meetings_cache._catch_up.checked_at = clock()
-        meetings_cache._catch_up.failures_seen = 0
+        public_cache._catch_up.checked_at = clock()
+        public_cache._catch_up.failures_seen = 0
         clock.advance(CATCH_UP_SECONDS)
     else:
         clock.advance(RETRY_SECONDS)

@@ -2,8 +2,16 @@
 
 import pytest
 
-from meetings.models import City, Meeting, Participation, Quote, Source, Topic, Visibility
-from people.models import Person
+from meetings.models import (
+    City,
+    Meeting,
+    Participation,
+    Quote,
+    Source,
+    Topic,
+    Visibility,
+    public_people,
+)
 from tests.factories import (
     make_city,
     make_meeting,
@@ -65,7 +73,7 @@ def test_public_people_need_a_named_participation_in_a_public_meeting():
     confidential = make_person()
     make_participation(make_meeting(visibility=CONFIDENTIAL), confidential)
     make_person()  # no participation at all
-    assert list(Person.objects.public()) == [named]
+    assert list(public_people()) == [named]
 
 
 def test_person_stays_public_while_one_public_participation_remains():
@@ -73,7 +81,7 @@ def test_person_stays_public_while_one_public_participation_remains():
     make_participation(make_meeting(visibility=PUBLIC), person)
     make_participation(make_meeting(visibility=CONFIDENTIAL), person)
     make_participation(make_meeting(visibility=PUBLIC), person, anonymised=True)
-    assert list(Person.objects.public()) == [person]
+    assert list(public_people()) == [person]
 
 
 def test_public_quotes():

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
 
+from backchannel import cache as public_cache
 from backchannel import rediscache, routers
-from meetings import cache as meetings_cache
 
 
 def _add_replica_mirror():
@@ -58,7 +58,7 @@ def redis_caches(settings, monkeypatch):
     the Redis state of a fresh process.
     """
     monkeypatch.setattr(rediscache, "_outages", {})
-    monkeypatch.setattr(meetings_cache, "_catch_up", meetings_cache.CatchUp())
+    monkeypatch.setattr(public_cache, "_catch_up", public_cache.CatchUp())
     if not _redis_answers():
         # CI starts Redis, so there these tests always run.
         assert not os.environ.get("CI"), f"Redis does not answer at {REDIS_TEST_URL}"

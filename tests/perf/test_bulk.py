@@ -2,8 +2,8 @@
 
 import pytest
 
-from meetings.bulk import insert_rows
 from meetings.models import Meeting, Participation
+from meetings.populate.bulk import insert_rows
 from tests.factories import make_meeting, make_person, make_topic
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.http import QueryDict
 
-from meetings.cache import VERSION_KEY, bump_record_version, cached_public, query_key_parts
+from backchannel.cache import VERSION_KEY, bump_record_version, cached_public, query_key_parts
 from meetings.models import DialogueSeries, Meeting
 from tests.factories import (
     make_city,

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from meetings.cache import public_key
+from backchannel.cache import public_key
 from meetings.models import Visibility
 from people.models import Affiliation
 from tests.factories import (

@@ -15,7 +15,7 @@ def test_healthz_answers_ok(client):
 
 
 def test_healthz_answers_503_when_the_database_does_not(client):
-    with mock.patch("meetings.views.connection.cursor", side_effect=OperationalError("down")):
+    with mock.patch("backchannel.views.connection.cursor", side_effect=OperationalError("down")):
         response = client.get("/healthz")
     assert (response.status_code, response.content) == (
         503,

@@ -196,7 +196,6 @@ def test_csv_export_has_the_cells_of_the_meeting_records(client, demo, rf, batch
     monkeypatch.setattr("meetings.exports.CSV_BATCH_SIZE", batch_size)
     from meetings.exports import Labels, csv_cells, meeting_record
     from meetings.models import Meeting
-    from meetings.views import with_public_participants
 
     withheld = make_meeting(
         title="=Withheld", visibility=Visibility.PARTICIPANTS_WITHHELD, summary="+1"
@@ -204,7 +203,7 @@ def test_csv_export_has_the_cells_of_the_meeting_records(client, demo, rf, batch
     make_participation(withheld, make_person(full_name="Hidden Person"), side="US")
     request = rf.get("/meetings/export.csv", secure=True)
     labels = Labels()
-    meetings = with_public_participants(Meeting.objects.public().newest_first())
+    meetings = Meeting.objects.public().newest_first().with_public_participants()
     expected = [csv_cells(meeting_record(m, request, labels)) for m in meetings]
     rows = list(csv.reader(io.StringIO(body(client.get("/meetings/export.csv", secure=True)))))
     assert rows[1:] == expected

@@ -1,68 +1,47 @@
-"""Cached values computed from public data only, such as facet counts.
+"""The public cache: values and whole pages computed from public data only.
 
 Keys carry a "record version": one number in the cache that every change to a
-record the public pages show bumps (the receivers below), so a change makes
-every earlier entry unreachable at once, on every app server that shares the
-cache. Set REDIS_URL in production: with the default per-process LocMem cache,
-each worker has its own version and would serve counts up to
-``MEETINGS_CACHE_SECONDS`` old after another worker's change.
+record the public pages show bumps (``bump_record_version``, called by the
+receivers of meetings/derived.py), so a change makes every earlier entry
+unreachable at once, on every app server that shares the cache. Set REDIS_URL in
+production: with the default per-process LocMem cache, each worker has its own
+version and would serve counts up to ``MEETINGS_CACHE_SECONDS`` old after another
+worker's change.
 
 While Redis does not answer (backchannel/rediscache.py) the version is unknown,
 so nothing is read from or written to any cache: pages are computed every time.
-A bump Redis misses is recorded in the database (``MissedCacheBump``); before
-trusting Redis again after a failure, at start and every ``CATCH_UP_SECONDS``,
-each process looks for such rows and, finding new ones, starts a fresh version,
-so entries cached before the change are never served once Redis is back.
+A bump Redis misses is recorded in the database (``MissedCacheBump``, this app's
+one table); before trusting Redis again after a failure, at start and every
+``CATCH_UP_SECONDS``, each process looks for such rows and, finding new ones,
+starts a fresh version, so entries cached before the change are never served
+once Redis is back.
 
-Only for public data: pass the parameters of a ``...objects.public()`` query
-as ``key_parts``. Staff views (admin, previews) must not use it, since their
-results differ from the public ones for the same parameters. Bulk writes that
-send no signals (``QuerySet.update``, ``bulk_create``) must call
-``bump_record_version()`` themselves, as the populate command does.
+Only for public data: ``cached_public`` takes the parameters of a
+``...objects.public()`` query as ``key_parts``, ``cached_public_page`` wraps views
+that show the same public page to everyone. Staff views (admin, previews) must not
+use them, since their results differ from the public ones for the same parameters.
 """
 
+import functools
 import hashlib
 import json
 import threading
 import time
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
+from django.core.cache import cache, caches
+from django.db import DEFAULT_DB_ALIAS
+from django.http import HttpResponse
 
-from people.models import Affiliation, Organization, Person
-
-from .models import (
-    City,
-    DialogueSeries,
-    Meeting,
-    MissedCacheBump,
-    Participation,
-    Quote,
-    Source,
-    Topic,
-)
+from .models import MissedCacheBump
+from .parameters import known_query
 
 VERSION_KEY = "meetings:public-record-version"
 CAUGHT_UP_KEY = "meetings:missed-bumps-caught-up"  # the last MissedCacheBump acted on
 CATCH_UP_SECONDS = 5
 clock = time.monotonic  # tests move time forward instead of sleeping
 DEFAULT_SECONDS = 600
-WATCHED = (
-    Meeting,
-    Participation,
-    Person,
-    City,
-    Topic,
-    DialogueSeries,
-    Source,
-    Quote,
-    Organization,
-    Affiliation,
-)
-WATCHED_M2M = (Meeting.topics.through, Meeting.sources.through)
+LOCAL_SECONDS = 60  # the longest a worker keeps its own copy of a page
 _MISSING = object()
 
 
@@ -194,21 +173,62 @@ def cache_seconds():
     return getattr(settings, "MEETINGS_CACHE_SECONDS", DEFAULT_SECONDS)
 
 
-def record_changed(sender, **kwargs):
-    # Now, so this transaction sees its change, and again at commit, so nothing
-    # another server computed from the old data meanwhile outlives the commit.
-    bump_record_version()
-    transaction.on_commit(bump_record_version)
+def cached_public_page(view=None, *, parameters=frozenset()):
+    """Serve a public page's 200 answers from the cache until any record changes.
+
+    Keyed on the path and the query's ``parameters`` as written (the names the view
+    reads; the page's links carry only those, so any other parameter changes
+    nothing and gets no entry of its own). Only for views that show public data to
+    everyone alike: nothing per user, no cookies, no CSRF token. Errors (400, 404)
+    are rendered every time and never stored.
+    """
+    if view is None:
+        return functools.partial(cached_public_page, parameters=parameters)
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        seconds = cache_seconds()
+        if not seconds:
+            return view(request, *args, **kwargs)
+        query = known_query(request.GET, parameters).urlencode()
+        key = public_key(("page", request.path, query))
+        if key is None:  # Redis is away: neither this worker's copies nor Redis may answer
+            return view(request, *args, **kwargs)
+        stored = stored_page(key, seconds)
+        if stored is not None:
+            content, content_type = stored
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            store_page(key, (response.content, response["Content-Type"]), seconds)
+        return response
+
+    return wrapper
 
 
-for model in WATCHED:
-    post_save.connect(record_changed, sender=model, dispatch_uid=f"cache_saved_{model.__name__}")
-    post_delete.connect(
-        record_changed, sender=model, dispatch_uid=f"cache_deleted_{model.__name__}"
-    )
+def _local():
+    """The worker's own page cache (settings: with Redis), or None."""
+    return caches["pages"] if "pages" in settings.CACHES else None
 
 
-@receiver(m2m_changed, dispatch_uid="cache_m2m_changed")
-def relation_changed(sender, action, **kwargs):
-    if sender in WATCHED_M2M and action.startswith("post_"):
-        record_changed(sender)
+def stored_page(key, seconds):
+    """From this worker's memory if it has the page under this version, else the shared cache.
+
+    The key holds the shared record version, so a local copy is found only while
+    nothing has changed since it was stored, whichever worker made the change.
+    A copy lives at most a minute, so one fetched late from Redis does not outlive
+    the shared entry by much.
+    """
+    local = _local()
+    stored = local.get(key) if local else None
+    if stored is None:
+        stored = cache.get(key)
+        if stored is not None and local:
+            local.set(key, stored, timeout=min(seconds, LOCAL_SECONDS))
+    return stored
+
+
+def store_page(key, page, seconds):
+    cache.set(key, page, timeout=seconds)
+    if local := _local():
+        local.set(key, page, timeout=min(seconds, LOCAL_SECONDS))

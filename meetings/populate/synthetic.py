@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from people.models import Organization
 
-from .models import Capacity, Meeting, Status, Visibility
+from ..models import Capacity, Meeting, Status, Visibility
 
 # Sides at the table, weighted towards the dialogues the record is about.
 COUNTRY_WEIGHTS = {

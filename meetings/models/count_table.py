@@ -13,9 +13,10 @@ NO_YEAR = 0
 class PublicMeetingCount(RecordModel):
     """How many public meetings share one city, year and track: the listing's counts.
 
-    Database triggers (``meetings/count_triggers.py``) keep it on every insert,
-    update and delete of a meeting, in the same transaction, whatever writes it:
-    a form, ``QuerySet.update``, ``bulk_create``, ``loaddata`` or plain SQL. Only
+    Database triggers (``meetings/count_triggers.py``, installed by migration 0007)
+    keep it on every insert, update and delete of a meeting, in the same transaction,
+    whatever writes it: a form, ``QuerySet.update``, ``bulk_create``, ``loaddata`` or
+    plain SQL. Only
     meetings whose visibility is public count, exactly as ``Meeting.objects.public()``
     selects them. Zero stands for no city and for no year, "" for no track.
     Rows whose count has fallen to zero are kept and add nothing to a sum.

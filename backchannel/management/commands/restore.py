@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
-from backchannel.backup import SUFFIXES, backed_up_models
+from backchannel.backup import DERIVED, SUFFIXES, backed_up_models
 from meetings.count_triggers import recount
 
 
@@ -30,8 +30,10 @@ class Command(BaseCommand):
                 "Restore into an empty database: run `manage.py flush`, or create a new "
                 "database and `manage.py migrate` first."
             )
-        # One transaction; foreign keys are checked at the end.
-        call_command("loaddata", file, database=database, verbosity=options["verbosity"])
-        # The triggers counted the meetings as they came; a file that also held the
-        # count table (dumpdata of everything) would have added its old counts on top.
+        # One transaction; foreign keys are checked at the end. Derived tables in the
+        # file (a dumpdata of everything holds the count table) are not loaded: the
+        # triggers count the meetings as they come, and they are counted again after.
+        call_command(
+            "loaddata", file, database=database, exclude=DERIVED, verbosity=options["verbosity"]
+        )
         recount(using=database)
