@@ -13,17 +13,14 @@ from backchannel.admin_tools import (
     InUseRelatedFilter,
     country_in_use_filter,
 )
+from backchannel.roles import PUBLISH_PERMISSION
 from people.models import Person
 
+from .derived import batched_writes
 from .forms import MeetingForm, ParticipationForm, ParticipationFormSet
 from .models import City, DialogueSeries, Meeting, Participation, Quote, Source, Topic
 from .resources import MeetingResource
-from .services import (
-    PUBLISH_PERMISSION,
-    meeting_override_conflict,
-    meeting_track_refresh_deferred,
-    meeting_track_summary,
-)
+from .services import meeting_override_conflict, meeting_track_summary
 
 
 def participant_count():
@@ -177,7 +174,7 @@ class MeetingAdmin(ImportExportMixin, GuardedHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         # The inline rows are saved one by one: the track is recomputed once, after all.
-        with meeting_track_refresh_deferred():
+        with batched_writes():
             super().save_related(request, form, formsets, change)
         meeting = form.instance
         meeting.refresh_from_db(fields=["track", "side_tracks"])

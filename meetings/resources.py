@@ -5,9 +5,9 @@ from django_countries import countries
 from import_export import fields, widgets
 
 from backchannel.admin_tools import FormulaSafeResource
+from backchannel.roles import PUBLISH_PERMISSION
 
 from .models import City, DialogueSeries, Meeting, Topic, Visibility
-from .services import PUBLISH_PERMISSION
 
 
 class CountriesWidget(widgets.Widget):

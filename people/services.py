@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.text import Truncator
 
+from meetings.derived import batched_writes
 from meetings.models import Participation, Quote, public_people
 
 from .models import Person
@@ -134,7 +135,8 @@ def person_merge(kept, merged, *, may_publish=True):
     with transaction.atomic():
         kept, merged = _locked(kept, merged)
         before = _public_facts([kept.pk, merged.pk])
-        result = _fold(kept, merged)
+        with batched_writes():  # participations move one by one; tracks kept once
+            result = _fold(kept, merged)
         after = _public_facts([kept.pk])
         result.newly_public = [text for key, text in after.items() if key not in before]
         if result.newly_public and not may_publish:

@@ -4,8 +4,7 @@ import random
 
 from django.db import transaction
 
-from backchannel.cache import bump_record_version
-
+from ..derived import after_bulk_write
 from ..models import Meeting, Participation, Quote
 from .bulk import insert_rows, refresh_planner_statistics
 from .plans import MeetingPlanner
@@ -35,7 +34,6 @@ def populate(meetings, seed=0, progress=None):
         )
     with transaction.atomic():
         counts = Populator(meetings, seed).run(progress)
-    bump_record_version()  # bulk inserts send no signals
     refresh_planner_statistics()
     return counts
 
@@ -85,3 +83,5 @@ class Populator:
             self.count(name, rows)
         Quote.objects.bulk_create(quotes)
         self.count("quotes", quotes)
+        # Bulk writes send no signals: the write side checks the tracks and bumps the cache.
+        after_bulk_write(meeting.pk for meeting in meetings)

@@ -18,10 +18,10 @@ from meetings.count_triggers import (
     POSTGRESQL_TRUNCATE_TRIGGER,
     TRIGGERS,
     postgresql_statements,
-    recount,
     sql_list,
     sqlite_statements,
 )
+from meetings.derived import recount
 from meetings.filters import meeting_filter
 from meetings.listing import counted_filters_only, counts_from_meetings, counts_from_table
 from meetings.models import (

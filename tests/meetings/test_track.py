@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from meetings.derived import batched_writes
 from meetings.models import Meeting, Participation
-from meetings.services import meeting_track_refresh_deferred
 from meetings.track import compute_track
 from tests.factories import make_meeting, make_participation
 
@@ -217,7 +217,7 @@ def test_deleting_meetings_in_bulk_does_not_recompute_their_tracks():
     assert not Meeting.objects.exists()
 
 
-# Deferred recomputation: many participation writes, one track update per meeting.
+# Batched writes: many participation writes, one track update for all their meetings.
 
 
 def _track_updates(captured):
@@ -229,28 +229,28 @@ def _track_updates(captured):
 
 
 @pytest.mark.django_db
-def test_deferred_refresh_recomputes_each_touched_meeting_once_at_the_end():
+def test_batched_writes_store_each_touched_meeting_once_at_the_end_in_one_update():
     first = make_meeting(parties=["KP", "US"])
     second = make_meeting(parties=["KP", "US"])
     make_participation(first, side="KP", capacity=OFFICIAL)
     moving = make_participation(first, side="US", capacity=OFFICIAL)
     dropped = make_participation(second, side="US", capacity=EXPERT)
-    with CaptureQueriesContext(connection) as captured, meeting_track_refresh_deferred():
+    with CaptureQueriesContext(connection) as captured, batched_writes():
         make_participation(second, side="KP", capacity=OFFICIAL)
         moving.meeting = second
         moving.save()
         dropped.delete()
         assert (_stored(first)[0], _stored(second)[0]) == ("1", "")  # not yet
-    assert len(_track_updates(captured)) == 2
+    assert len(_track_updates(captured)) == 1  # both meetings, one statement
     assert _stored(first) == ("", {"KP": "1", "US": None})
     assert _stored(second) == ("1", {"KP": "1", "US": "1"})
 
 
 @pytest.mark.django_db
-def test_deferred_refresh_nested_block_joins_the_outer_one():
+def test_batched_writes_nested_block_joins_the_outer_one():
     meeting = make_meeting(parties=["KP", "US"])
-    with CaptureQueriesContext(connection) as captured, meeting_track_refresh_deferred():
-        with meeting_track_refresh_deferred():
+    with CaptureQueriesContext(connection) as captured, batched_writes():
+        with batched_writes():
             make_participation(meeting, side="KP", capacity=OFFICIAL)
         assert _stored(meeting)[0] == ""
         make_participation(meeting, side="US", capacity=OFFICIAL)
@@ -259,24 +259,24 @@ def test_deferred_refresh_nested_block_joins_the_outer_one():
 
 
 @pytest.mark.django_db
-def test_deferred_refresh_failing_block_writes_nothing():
+def test_batched_writes_failing_block_writes_nothing():
     meeting = make_meeting(parties=["KP", "US"])
     make_participation(meeting, side="KP", capacity=OFFICIAL)
-    with pytest.raises(RuntimeError), meeting_track_refresh_deferred():
+    with pytest.raises(RuntimeError), batched_writes():
         make_participation(meeting, side="US", capacity=OFFICIAL)
         raise RuntimeError("refused halfway")
     assert meeting.participations.count() == 1
     assert _stored(meeting) == ("", {"KP": "1", "US": None})
-    make_participation(meeting, side="US", capacity=EXPERT)  # not deferred any more
+    make_participation(meeting, side="US", capacity=EXPERT)  # not batched any more
     assert _stored(meeting)[0] == "1.5"
 
 
 @pytest.mark.django_db
-def test_deferred_refresh_nested_block_that_fails_undoes_only_its_own_writes():
+def test_batched_writes_nested_block_that_fails_undoes_only_its_own_writes():
     meeting = make_meeting(parties=["KP", "US"])
-    with meeting_track_refresh_deferred():
+    with batched_writes():
         make_participation(meeting, side="KP", capacity=OFFICIAL)
-        with pytest.raises(RuntimeError), meeting_track_refresh_deferred():
+        with pytest.raises(RuntimeError), batched_writes():
             make_participation(meeting, side="US", capacity=OFFICIAL)
             raise RuntimeError("refused halfway")
     assert meeting.participations.count() == 1

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
 from backchannel.backup import DERIVED, SUFFIXES, backed_up_models
-from meetings.count_triggers import recount
+from meetings.derived import recount
 
 
 class Command(BaseCommand):
