@@ -27,7 +27,7 @@ from backchannel.streaming import primed_streaming_response
 from backchannel.text import spreadsheet_cell, xml_safe, xml_safe_data
 
 from . import dates
-from .filters import validated_filter
+from .filters import export_filter
 from .models import Meeting, Participation, Status, Visibility
 
 CHUNK_SIZE = 500
@@ -244,7 +244,7 @@ def csv_lines(meetings, request):
 
 @require_safe
 def export_csv(request):
-    filterset, errors = validated_filter(request)
+    filterset, errors = export_filter(request)
     if errors:
         return bad_request(errors)
     response = primed_streaming_response(
@@ -256,7 +256,7 @@ def export_csv(request):
 
 @require_safe
 def export_json(request):
-    filterset, errors = validated_filter(request)
+    filterset, errors = export_filter(request)
     if errors:
         return bad_request(errors)
     count = filterset.qs.count()
@@ -347,7 +347,7 @@ def calendar_dated(meetings):
 
 @require_safe
 def calendar(request):
-    filterset, errors = validated_filter(request)
+    filterset, errors = export_filter(request)
     if errors:
         return bad_request(errors)
     meetings = calendar_dated(filterset.qs).select_related("city")

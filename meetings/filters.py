@@ -12,10 +12,11 @@ from django.db import connections
 from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
 
+from backchannel.listpage import bound_filter
 from backchannel.parameters import (
     Q_MAX_LENGTH,
+    Parameters,
     ReportedErrorsMixin,
-    parameter_errors,
     validate_search_words,
 )
 
@@ -207,14 +208,9 @@ def meeting_filter(data, request=None):
     return MeetingFilter(data, queryset=Meeting.objects.public(), request=request)
 
 
-LISTING_PARAMETERS = frozenset({*MeetingFilter.base_filters, "page"})
-EXPORT_PARAMETERS = frozenset(MeetingFilter.base_filters)  # exports take every page
+EXPORT_PARAMETERS = Parameters.of(MeetingFilter, paginated=False)  # exports take every page
 
 
-def validated_filter(request, known=EXPORT_PARAMETERS):
-    """(filterset, errors): errors name each bad parameter; the filter is unusable if any."""
-    errors = parameter_errors(request.GET, known)
-    filterset = meeting_filter(request.GET if not errors else {}, request)
-    if not errors:
-        errors = filterset.error_list()
-    return filterset, errors
+def export_filter(request):
+    """(filterset, errors) of an export request: the listing's parameters but ``page``."""
+    return bound_filter(MeetingFilter, Meeting.objects.public(), request, EXPORT_PARAMETERS)

@@ -1,15 +1,12 @@
 """Public people pages: the listing and each person's page with their meeting history."""
 
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Subquery
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from backchannel.cache import cached_public_page
 from backchannel.countries import country_name
-from backchannel.parameters import PAGE_ERROR, known_query, page_number, parameter_errors
+from backchannel.listpage import ListPage, select_options
 from meetings.models import Participation, Quote, public_people
 
 from .filters import PersonFilter, public_organizations
@@ -30,51 +27,39 @@ def with_meeting_stats(people):
 
 
 def public_countries():
-    """[(code, name)] of the countries public people come from, by name."""
+    """((code, name), …) of the countries public people come from, by name."""
     codes = (
         public_people().exclude(country="").order_by().values_list("country", flat=True).distinct()
     )
-    return sorted({(code, country_name(code)) for code in codes}, key=lambda item: item[1])
+    return tuple(sorted({(code, country_name(code)) for code in codes}, key=lambda item: item[1]))
 
 
-def people_context(filterset):
-    return {
-        "filter": filterset,
-        "selected": {
-            "country": filterset.active("country"),
-            "organization": [org.slug for org in filterset.active("organization")],
-            "q": filterset.form.cleaned_data.get("q", "") if filterset.is_valid() else "",
-        },
-        "countries": public_countries(),
-        "organizations": public_organizations().order_by("name"),
-    }
+class PersonList(ListPage):
+    """The people named in at least one public meeting, filtered."""
+
+    filterset_class = PersonFilter
+    template_name = "people/person_list.html"
+    page_size_setting = "PEOPLE_PAGE_SIZE"
+
+    def queryset(self):
+        return public_people()
+
+    def rows(self):
+        affiliations = Affiliation.objects.select_related("organization")
+        return with_meeting_stats(self.filterset.qs).prefetch_related(
+            Prefetch("affiliations", queryset=affiliations)
+        )
+
+    def page_context(self, results):
+        selected = self.filterset.selection()
+        organizations = public_organizations().order_by("name").values_list("slug", "name")
+        lists = {"country": public_countries(), "organization": tuple(organizations)}
+        return {"options": select_options(lists, selected)}
 
 
 @require_safe
 def person_list(request):
-    known = {*PersonFilter.base_filters, "page"}
-    errors = parameter_errors(request.GET, known)
-    filterset = PersonFilter(request.GET if not errors else {}, queryset=public_people())
-    errors = errors or filterset.error_list()
-    number = page_number(request.GET)
-    if number is None:
-        errors.append(PAGE_ERROR)
-    context = people_context(filterset) | {
-        "errors": errors,
-        "query": known_query(request.GET, known),  # what the page's links carry
-    }
-    if errors:
-        return render(request, "people/person_list.html", context, status=400)
-    affiliations = Affiliation.objects.select_related("organization")
-    people = with_meeting_stats(filterset.qs).prefetch_related(
-        Prefetch("affiliations", queryset=affiliations)
-    )
-    paginator = Paginator(people, settings.PEOPLE_PAGE_SIZE)
-    if number > paginator.num_pages:
-        raise Http404("No such page.")
-    context["page_obj"] = paginator.page(number)
-    context["total"] = paginator.count
-    return render(request, "people/person_list.html", context)
+    return PersonList(request).response()
 
 
 def co_participants(person):

@@ -21,9 +21,9 @@ from meetings.count_triggers import (
     sql_list,
     sqlite_statements,
 )
+from meetings.counts import counted_filters_only, counts_from_meetings, counts_from_table
 from meetings.derived import recount
 from meetings.filters import meeting_filter
-from meetings.listing import counted_filters_only, counts_from_meetings, counts_from_table
 from meetings.models import (
     PUBLIC_VISIBILITIES,
     Meeting,

@@ -1,6 +1,6 @@
 """The per-year bar chart drawn on the server."""
 
-from meetings.listing import CHART_BAR_WIDTH, CHART_HEIGHT, CHART_MAX_BARS, year_chart
+from meetings.facets import CHART_BAR_WIDTH, CHART_HEIGHT, CHART_MAX_BARS, year_chart
 
 
 def test_year_chart_fills_gap_years_with_empty_bars():

@@ -1,36 +1,28 @@
-"""What the meeting listing shows around its rows: facets, active-filter chips, the year chart.
+"""The meeting listing's numbers: the total and the city, year and track facet counts
+of a filtered result, by one of two routes.
 
-Each facet is one GROUP BY over the filtered result. A meeting has one city, one
-year and one track, so OR-ing another value into an active facet adds exactly
-that value's meetings: its link's target total is the current total plus its
-count over the result without that facet's filter.
-
-When only city, country, year and track filter the result, every count comes
-from ``PublicMeetingCount`` (a few thousand rows the database keeps up to date)
-instead of from the meetings themselves.
+When only city, country, year and track filter the result, every count comes from
+``PublicMeetingCount`` (a few thousand rows the database keeps up to date: see
+meetings/derived.py) instead of from the meetings themselves; any other filter counts
+the matching meetings. Both routes give the same numbers (a property test compares
+them). Each facet is one GROUP BY over the result without that facet's own filter, so
+that OR-ing another value into it adds exactly that value's count. How the numbers
+are shown is meetings/facets.py's.
 """
-
-from dataclasses import dataclass
 
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
 
+from backchannel.cache import cached_public
+from backchannel.parameters import canonical
 from backchannel.records import FIRST_DATE, LAST_STORED_DATE
 
 from .models import NO_CITY, City, PublicMeetingCount, Track
 
-FACET_LIMIT = 12
-CHART_BAR_WIDTH = 14
-CHART_HEIGHT = 120
-CHART_LABEL_SPACE = 18
-CHART_MIN_BARS = 20  # keeps one or two bars from filling the whole width
-CHART_MAX_BARS = 80  # past this many years, a bar per decade (per century past 800 years)
-CHART_UNITS = {1: "year", 10: "decade", 100: "century", 1000: "millennium"}
 # The years the listing offers (facet, year list, chart): those the database can hold.
 # A meeting planted outside them by raw SQL is still listed and counted in the total,
 # but its year is offered nowhere.
 FIRST_YEAR, LAST_YEAR = FIRST_DATE.year, LAST_STORED_DATE.year
-REPEATED_PARAMETERS = ("city", "country", "year", "track", "topic", "person", "series", "status")
 # The filters PublicMeetingCount can answer, and their lookups on it.
 COUNTED_FILTERS = {
     "city": "city__in",
@@ -38,26 +30,6 @@ COUNTED_FILTERS = {
     "year": "year__in",
     "track": "track__in",
 }
-
-
-@dataclass
-class FacetItem:
-    label: str
-    count: int
-    selected: bool
-    query: object  # the QueryDict its link goes to
-    target_total: int | None  # None on links that remove a value
-
-
-@dataclass
-class Chip:
-    label: str
-    query: object
-
-
-def canonical(value):
-    """How a cleaned filter value is written in a URL."""
-    return str(getattr(value, "slug", value))
 
 
 class Year(ExtractYear):
@@ -111,16 +83,6 @@ def _track_rows(qs):
 FACET_ROWS = {"city": _city_rows, "year": _year_rows, "track": _track_rows}
 
 
-def query_with(params, name, values):
-    """A copy of ``params`` with ``name`` set to ``values`` and the page reset."""
-    query = params.copy()
-    query.setlist(name, values)
-    query.pop("page", None)
-    if not values:
-        query.pop(name)
-    return query
-
-
 def facet_rows(filterset, name):
     """[(value, label, count)] of one facet: over the result without its own filter if active."""
     active = filterset.active(name)
@@ -152,6 +114,13 @@ def _year_track_totals(rows):
     year_rows = [(str(year), str(year), years[year]) for year in sorted(years, reverse=True)]
     track_rows = [(track, labels[track], tracks[track]) for track in sorted(tracks)]
     return total, year_rows, track_rows
+
+
+def cached_listing_counts(filterset):
+    """``listing_counts`` of a valid public filter, from the public cache."""
+    return cached_public(
+        ("listing-counts", filter_key(filterset)), lambda: listing_counts(filterset)
+    )
 
 
 def listing_counts(filterset):
@@ -240,110 +209,3 @@ def filter_key(filterset):
         if values:
             key[name] = values
     return key
-
-
-def build_facet(filterset, params, name, total, rows):
-    """The facet's items (links) from its GROUP BY ``rows``."""
-    active = [canonical(value) for value in filterset.active(name)]
-    if name == "city":  # the selected cities, then the biggest others
-        rows = [row for row in rows if row[0] in active] + [
-            row for row in rows if row[0] not in active
-        ][:FACET_LIMIT]
-    items = []
-    for value, label, count in rows:
-        selected = value in active
-        if selected:
-            values, target = [v for v in active if v != value], None
-        else:
-            values, target = [*active, value], total + count if active else count
-        items.append(FacetItem(label, count, selected, query_with(params, name, values), target))
-    return items
-
-
-def chip_label(name, value, filterset):
-    if name == "track":
-        return f"Track {value}"
-    if name == "status":
-        return dict(filterset.filters["status"].extra["choices"])[value]
-    if name == "country":
-        return dict(filterset.form.fields["country"].choices)[value]
-    if name == "person":
-        return value.full_name
-    return str(getattr(value, "name", value))
-
-
-def build_chips(filterset, params):
-    """Removable chips, one per active value, each linking to the page without it."""
-    chips = []
-    for name in REPEATED_PARAMETERS:
-        active = filterset.active(name)
-        for value in active:
-            rest = [canonical(v) for v in active if v != value]
-            label = f"{filterset.filters[name].label}: {chip_label(name, value, filterset)}"
-            chips.append(Chip(label, query_with(params, name, rest)))
-    if filterset.active("q"):
-        query = query_with(params, "q", [])
-        chips.append(Chip(f"Search: “{filterset.form.cleaned_data['q']}”", query))
-    return chips
-
-
-def chart_step(first, last):
-    """Years per bar: 1, or 10, 100… until the span from ``first`` to ``last`` fits in
-    CHART_MAX_BARS bars, so the chart's width never grows with the span beyond use."""
-    step = 1
-    while last // step - first // step + 1 > CHART_MAX_BARS:
-        step *= 10
-    return step
-
-
-def period_name(start, step):
-    """'2017', '1990s' or '1900–1999'."""
-    if step == 1:
-        return str(start)
-    if step == 10:
-        return f"{start}s"
-    return f"{start}–{start + step - 1}"
-
-
-def year_chart(rows, selected_years):
-    """Bars from the first year in ``rows`` to the last (gaps as empty bars): one per year,
-    or per decade (century…) when a bar per year would make more than CHART_MAX_BARS."""
-    counts = {int(year): n for year, _label, n in rows}
-    if selected_years:
-        counts = {year: n for year, n in counts.items() if year in selected_years}
-    if not counts:
-        return None
-    first, last = min(counts), max(counts)
-    step = chart_step(first, last)
-    per_period = {}
-    for year, n in counts.items():
-        per_period[year // step * step] = per_period.get(year // step * step, 0) + n
-    peak = max(per_period.values())
-    starts = range(first // step * step, last // step * step + 1, step)
-    bars = []
-    for index, start in enumerate(starts):
-        n = per_period.get(start, 0)
-        height = round(n / peak * CHART_HEIGHT)
-        bars.append(
-            {
-                "year": start,
-                "name": period_name(start, step),
-                "count": n,
-                "x": index * CHART_BAR_WIDTH,
-                "y": CHART_HEIGHT - height,
-                "height": height,
-                "label": index % 5 == 0 or start == starts[-1],
-            }
-        )
-    return {
-        "bars": bars,
-        "unit": CHART_UNITS[step],
-        "width": max(len(bars), CHART_MIN_BARS) * CHART_BAR_WIDTH,
-        "height": CHART_HEIGHT + CHART_LABEL_SPACE,
-        "bar_width": CHART_BAR_WIDTH - 2,
-        "label_y": CHART_HEIGHT + CHART_LABEL_SPACE - 4,
-        "peak": peak,
-        "total": sum(counts.values()),
-        "first": first,
-        "last": last,
-    }
