@@ -31,7 +31,7 @@ LAYERS = [
     (r"(people\.models|meetings\.models(\..*)?)", MODELS),
     (r"meetings\.(derived|count_triggers|services|filters|search|counts|facets)", DOMAIN),
     (r"people\.(services|filters)", DOMAIN),
-    (r"(people|meetings)\.(views|exports|feeds|admin|forms|resources|urls)", SURFACES),
+    (r"(people|meetings)\.(views|exports|ical|feeds|admin|forms|resources|urls)", SURFACES),
     (r"meetings\.(demo|populate(\..*)?)", ENTRY_POINTS),
 ]
 # Arrows the layers alone would allow, refused all the same.

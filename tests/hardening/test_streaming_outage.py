@@ -9,7 +9,7 @@ import pytest
 from django.db import OperationalError, connection
 
 from backchannel.streaming import StreamInterrupted, primed_streaming_response
-from meetings import exports
+from meetings import exports, ical
 from tests.factories import make_berlin_meeting, make_city
 
 from .test_database_outage import assert_unavailable_page, driver_error
@@ -35,8 +35,8 @@ def three_meetings():
 @pytest.fixture
 def small_batches(monkeypatch):
     """One meeting per batch, so a stream goes back to the database between rows."""
-    monkeypatch.setattr(exports, "CSV_BATCH_SIZE", 1)
-    monkeypatch.setattr(exports, "CHUNK_SIZE", 1)
+    monkeypatch.setattr(exports, "BATCH_SIZE", 1)
+    monkeypatch.setattr(ical, "CHUNK_SIZE", 1)
 
 
 @contextlib.contextmanager

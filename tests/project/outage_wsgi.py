@@ -12,7 +12,7 @@ from django.db import OperationalError, connection
 from backchannel.wsgi import application as django_application
 from meetings import exports
 
-exports.CSV_BATCH_SIZE = 1
+exports.BATCH_SIZE = 1
 _request = threading.local()
 
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from meetings.exports import ics_fold
+from meetings.exports import csv_cells
 from meetings.models import Visibility
 from tests.factories import make_city, make_meeting, make_participation, make_person
 from tests.public.helpers import body
@@ -140,16 +140,27 @@ def test_calendar_has_all_day_events_at_their_precision(client, demo):
     assert "SUMMARY:Two-day round\\; with\\, commas" in by_uid["two-day"]
 
 
+def test_calendar_keeps_a_backslash_before_n(client):
+    """icalendar would read the backslash in "C:\\New" as the start of a line break."""
+    make_meeting(title="C:\\New folder; a\\\\N", start_date=datetime.date(2017, 10, 1))
+    text = body(client.get("/meetings/calendar.ics"))
+    assert "\r\nSUMMARY:C:\\\\New folder\\; a\\\\\\\\N\r\n" in text
+
+
 def test_calendar_takes_listing_filters(client, demo):
     text = body(client.get("/meetings/calendar.ics", {"city": "geneva"}))
     assert text.count("BEGIN:VEVENT") == 1
 
 
-def test_ics_fold_keeps_lines_within_75_octets():
-    folded = ics_fold("DESCRIPTION:" + "é" * 100)
-    lines = folded.split("\r\n")[:-1]
+def test_calendar_lines_are_folded_within_75_octets(client):
+    """Folding is the icalendar library's: no physical line over 75 octets, never inside
+    a character, and unfolding gives the text back."""
+    make_meeting(title="é" * 100, start_date=datetime.date(2017, 10, 1))
+    text = body(client.get("/meetings/calendar.ics"))
+    lines = text.split("\r\n")[:-1]
     assert all(len(line.encode()) <= 75 for line in lines)
-    assert "".join(line.removeprefix(" ") for line in lines) == "DESCRIPTION:" + "é" * 100
+    unfolded = text.replace("\r\n ", "")
+    assert "\r\nSUMMARY:" + "é" * 100 + "\r\n" in unfolded
 
 
 def test_atom_feed_lists_public_meetings_only(client, demo):
@@ -191,24 +202,31 @@ def test_listing_links_to_exports_with_its_filters(client, demo):
 
 
 @pytest.mark.parametrize("batch_size", [5000, 2])
-def test_csv_export_has_the_cells_of_the_meeting_records(client, demo, rf, batch_size, monkeypatch):
-    """The CSV is built from plain rows, a batch at a time; it must say what the records say."""
-    monkeypatch.setattr("meetings.exports.CSV_BATCH_SIZE", batch_size)
-    from meetings.exports import Labels, csv_cells, meeting_record
-    from meetings.models import Meeting
-
+def test_csv_and_json_write_the_same_records(client, demo, batch_size, monkeypatch):
+    """One record builder: each CSV row is the JSON record, flattened, batch after batch."""
+    monkeypatch.setattr("meetings.exports.BATCH_SIZE", batch_size)
     withheld = make_meeting(
         title="=Withheld", visibility=Visibility.PARTICIPANTS_WITHHELD, summary="+1"
     )
     make_participation(withheld, make_person(full_name="Hidden Person"), side="US")
-    request = rf.get("/meetings/export.csv", secure=True)
-    labels = Labels()
-    meetings = Meeting.objects.public().newest_first().with_public_participants()
-    expected = [csv_cells(meeting_record(m, request, labels)) for m in meetings]
+    records = json.loads(body(client.get("/meetings/export.json", secure=True)))["results"]
     rows = list(csv.reader(io.StringIO(body(client.get("/meetings/export.csv", secure=True)))))
-    assert rows[1:] == expected
-    assert len(expected) >= 3
-    assert any(row[16] == "not disclosed" for row in rows)
+    assert rows[1:] == [csv_cells(record) for record in records]
+    assert [(row[0], row[1], row[16]) for row in rows[1:]] == [
+        (
+            "talks-in-berlin",
+            "Talks in Berlin",
+            "Choe Son-hui (a serving official, North Korea); "
+            "Joel Wit (a former official, United States); an expert, United States",
+        ),
+        ("round-in-geneva", "Round in Geneva", "not disclosed"),
+        (withheld.slug, "'=Withheld", "not disclosed"),
+        (
+            "undated-contact",
+            "Undated contact",
+            "an expert, North Korea; Joel Wit (an expert, United States)",
+        ),
+    ]
 
 
 def test_feed_dates_are_publication_dates_newest_first(client):
