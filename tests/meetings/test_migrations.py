@@ -1,0 +1,87 @@
+"""The listing's default order is served by an index, not by sorting every public meeting."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, connection
+
+from meetings.models import City, Meeting, PublicMeetingCount
+from meetings.populate import populate
+from tests.factories import (
+    make_meeting,
+)
+
+pytestmark = pytest.mark.django_db
+
+ORDER_INDEX = {"sqlite": "meeting_start_date_idx", "postgresql": "meeting_listing_order_idx"}
+
+
+def index_names():
+    with connection.cursor() as cursor:
+        return set(connection.introspection.get_constraints(cursor, "meetings_meeting"))
+
+
+def test_listing_indexes_exist_for_this_database():
+    """Made by raw SQL (0003, 0005): a migration that rebuilds the table on SQLite must
+    create them again."""
+    expected = {
+        "meeting_city_date_idx",
+        "meeting_visibility_city_idx",
+        "meeting_visibility_date_track_idx",
+    }
+    if connection.vendor == "postgresql":
+        expected.add("meeting_listing_order_idx")
+    assert expected <= index_names()
+
+
+def assert_read_in_index_order(queryset, index):
+    plan = queryset.explain()
+    assert index in plan
+    assert "TEMP B-TREE" not in plan  # SQLite's sort
+    assert "Sort Key" not in plan  # PostgreSQL's
+
+
+def test_newest_public_meetings_are_read_in_index_order():
+    populate(300, seed=2)
+    assert_read_in_index_order(
+        Meeting.objects.public().select_related("city")[:25], ORDER_INDEX[connection.vendor]
+    )
+
+
+def test_newest_public_meetings_of_a_city_are_read_in_index_order():
+    populate(300, seed=2)
+    city = City.objects.order_by("slug").first()
+    if connection.vendor == "postgresql":
+        # With a few dozen rows PostgreSQL rightly prefers sorting them; forbid
+        # sorting to check that the index can give the order when it matters.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_sort = off")
+    assert_read_in_index_order(
+        Meeting.objects.public().filter(city=city).select_related("city")[:25],
+        "meeting_city_date_idx",
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_meeting_dates_migration_reverses_and_keeps_the_count_triggers():
+    from tests.meetings.test_count_triggers import installed_trigger_code, written_trigger_code
+    from tests.meetings.test_migrations import index_names
+
+    indexes = index_names()
+
+    call_command("migrate", "meetings", "0008", verbosity=0)
+    try:
+        make_meeting(start_date=datetime.date(9999, 12, 31))  # no check before 0009
+        assert installed_trigger_code() == written_trigger_code()
+        assert index_names() == indexes - {"meetings_meeting_dates_in_range"}
+        Meeting.objects.all().delete()
+    finally:
+        call_command("migrate", "meetings", verbosity=0)
+    assert installed_trigger_code() == written_trigger_code()
+    assert index_names() == indexes
+    meeting = make_meeting(start_date=datetime.date(2017, 1, 1))
+    counted = PublicMeetingCount.objects.filter(meetings__gt=0)
+    assert list(counted.values_list("year", "meetings")) == [(2017, 1)]
+    with pytest.raises(IntegrityError):
+        Meeting.objects.filter(pk=meeting.pk).update(start_date=datetime.date(9999, 12, 31))
