@@ -1,9 +1,15 @@
-"""Building admin form POST data in tests, and telling whether a request wrote."""
+"""Driving the admin in tests: form POST data, merges, imports and exports, change-list
+filters, and telling whether a request wrote."""
+
+import csv
+import io
 
 from django.apps import apps
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import LogEntry
-from django.urls import reverse_lazy
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse, reverse_lazy
+from import_export.formats.base_formats import CSV
 
 PEOPLE_CHANGELIST = reverse_lazy("admin:people_person_changelist")
 
@@ -88,3 +94,40 @@ def existing_rows(meeting, **changes):
         | changes
         for p in meeting.participations.order_by("pk")
     ]
+
+
+def filter_choices(response, title):
+    """The choices a change list offers in its filter titled ``title``."""
+    spec = next(s for s in response.context["cl"].filter_specs if s.title == title)
+    return [choice["display"] for choice in spec.choices(response.context["cl"])]
+
+
+def upload_csv(client, model, text):
+    """Post ``text`` as a CSV file to the import page of ``model`` (e.g. "meetings_meeting")."""
+    url = reverse(f"admin:{model}_import")
+    upload = SimpleUploadedFile("rows.csv", text.encode(), content_type="text/csv")
+    return client.post(url, {"import_file": upload, "format": "0", "resource": "0"})
+
+
+def confirm_import(client, model, preview):
+    """Confirm the import a preview page offers, following redirects."""
+    form = preview.context["confirm_form"]
+    data = {name: form[name].value() for name in form.fields}
+    return client.post(reverse(f"admin:{model}_process_import"), data, follow=True)
+
+
+def import_row_errors(preview):
+    """{row number: {field: [messages]}} of a preview's invalid rows."""
+    result = preview.context["result"]
+    return {
+        row.number: {
+            field: [str(e) for e in errors] for field, errors in row.field_specific_errors.items()
+        }
+        for row in result.invalid_rows
+    }
+
+
+def exported_rows(resource, queryset):
+    """The rows ``resource`` exports from ``queryset``, as CSV dicts."""
+    text = CSV().export_data(resource.export(queryset))
+    return list(csv.DictReader(io.StringIO(text)))

@@ -1,4 +1,4 @@
-"""Markup rules every public page keeps: ready for a strict CSP, labelled controls."""
+"""Markup rules every public page's templates keep: ready for a strict CSP, labelled controls."""
 
 import re
 

@@ -1,4 +1,5 @@
-"""Cached public values: reused until any public record changes."""
+"""backchannel/cache.py: cached public values and whole cached pages, reused until any
+public record changes, and never shared between different queries."""
 
 import datetime
 

@@ -1,3 +1,5 @@
+"""create_local_admin: a superuser for local development, only with debug on."""
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command

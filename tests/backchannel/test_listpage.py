@@ -1,4 +1,6 @@
-"""The one list-page mechanism: option lists rendered escaped, and kept per process."""
+"""backchannel/listpage.py, through both listings and the exports: a bad value is a 400
+naming the parameter, a page past the end a 404, never a 500; option lists rendered
+escaped by the template engine and kept per process."""
 
 import pytest
 from django.utils.html import escape

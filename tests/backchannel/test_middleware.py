@@ -1,4 +1,5 @@
-"""While the database is away, pages answer 503 with Retry-After, never a 500 or a traceback."""
+"""backchannel/middleware.py and the 500 handler: while the database is away, pages answer
+503 with Retry-After, never a 500 or a traceback."""
 
 import contextlib
 from unittest import mock

@@ -1,3 +1,5 @@
+"""setup_roles and what each staff role may do in the admin (backchannel/roles.py)."""
+
 import io
 
 import pytest

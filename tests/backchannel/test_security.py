@@ -1,4 +1,5 @@
-"""Security headers and cookies on real responses."""
+"""Security headers, cookies and methods on real responses; failed logins locked out
+(backchannel/security.py, backchannel/middleware.py, the security settings)."""
 
 from datetime import timedelta
 

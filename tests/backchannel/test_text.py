@@ -11,11 +11,16 @@ from django.db import connection, models
 from django.urls import reverse
 from django_countries.fields import CountryField
 
+from backchannel.text import formula_safe
 from meetings.models import Meeting, Visibility
 from people.models import Person
 from tests.admin_forms import meeting_form_data
 from tests.documents import NOT_XML, public_documents, read_document
-from tests.factories import make_meeting, make_participation, make_person
+from tests.factories import (
+    make_meeting,
+    make_participation,
+    make_person,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +222,44 @@ def test_exports_keep_the_planted_row_readable(client, planted):
     )
     [event] = read_document(client, "/meetings/calendar.ics")
     assert (event["SUMMARY"], event["LOCATION"]) == ("Talks in Berlin", "Venue Talks in Berlin")
+
+
+@pytest.mark.parametrize(
+    ("value", "exported"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1+2", "'+1+2"),
+        ("-1+2", "'-1+2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        # Leading blanks some spreadsheets trim before they look for a formula.
+        (" =1+1", "' =1+1"),
+        ("\u00a0=1+1", "'\u00a0=1+1"),  # no-break space
+        ("\u3000+1", "'\u3000+1"),  # ideographic space
+        ("\u200b@SUM(A1)", "'\u200b@SUM(A1)"),  # zero-width space
+        ("\ufeff-1", "'\ufeff-1"),  # byte-order mark
+        ("\x01=1", "'\x01=1"),
+        # Full-width and small signs, = + - @ after NFKC normalisation.
+        ("＝1+1", "'＝1+1"),
+        ("＋1", "'＋1"),
+        ("－1", "'－1"),
+        ("＠SUM(A1)", "'＠SUM(A1)"),
+        ("\ufe66cmd", "'\ufe66cmd"),
+        # A tab or a line break first, whatever follows.
+        ("\tplain", "'\tplain"),
+        ("\rplain", "'\rplain"),
+        ("\nplain", "'\nplain"),
+        ("\n=1", "'\n=1"),
+        # Text that only contains a sign later stays as it is.
+        ("Plain title", "Plain title"),
+        (" Plain title", " Plain title"),
+        ("E=mc2", "E=mc2"),
+        ("1+1", "1+1"),
+        ("Kim Kye-gwan", "Kim Kye-gwan"),
+        ("김계관", "김계관"),
+        ("", ""),
+        (None, None),
+        (2017, 2017),
+    ],
+)
+def test_formula_safe(value, exported):
+    assert formula_safe(value) == exported

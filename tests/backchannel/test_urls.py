@@ -1,5 +1,5 @@
-"""Query-count guards for the home page, feed, calendar, sitemap and exports: the same
-number of queries for 1 row as for 3, so a query per row fails."""
+"""Every public URL costs the same number of queries for 1 row as for 3: home, feed,
+calendar, sitemap and exports (the listings and pages have their own guards)."""
 
 import pytest
 from django.db import connection

@@ -1,9 +1,11 @@
-from unittest import mock
+"""The site-wide pages (backchannel/views.py): home, the health check, robots.txt."""
 
 import pytest
-from django.db import OperationalError
 
-from tests.factories import make_meeting
+from tests.factories import (
+    make_meeting,
+)
+from tests.pages import body
 
 pytestmark = pytest.mark.django_db
 
@@ -12,27 +14,6 @@ def test_healthz_answers_ok(client):
     response = client.get("/healthz")
     assert (response.status_code, response.content) == (200, b"database: ok\ncache: local\n")
     assert response["Content-Type"] == "text/plain"
-
-
-def test_healthz_answers_503_when_the_database_does_not(client):
-    with mock.patch("backchannel.views.connection.cursor", side_effect=OperationalError("down")):
-        response = client.get("/healthz")
-    assert (response.status_code, response.content) == (
-        503,
-        b"database: unavailable\ncache: local\n",
-    )
-
-
-def test_healthz_is_not_redirected_to_https(client, settings):
-    settings.SECURE_SSL_REDIRECT = True
-    assert client.get("/healthz").status_code == 200
-    assert client.get("/").status_code == 301
-
-
-def test_https_behind_a_proxy_is_served_not_redirected(client, settings):
-    settings.SECURE_SSL_REDIRECT = True
-    response = client.get("/", headers={"x-forwarded-proto": "https"})
-    assert response.status_code == 200
 
 
 def test_home_lists_public_meetings_only(client):
@@ -46,3 +27,21 @@ def test_home_lists_public_meetings_only(client):
     assert "Withheld talks" in text
     assert "Secret talks" not in text
     assert 'data-total="2"' in text
+
+
+def test_robots_txt(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"] == "text/plain"
+    assert body(response).splitlines() == [
+        "User-agent: *",
+        "Allow: /",
+        "Disallow: /admin/",
+        "Sitemap: http://testserver/sitemap.xml",
+    ]
+
+
+def test_home_shows_counts_and_latest_rows(client, demo):
+    html = body(client.get("/"))
+    assert 'data-total="3"' in html
+    assert "3 public meetings in 2 cities on record." in html
+    assert '<a href="/meetings/talks-in-berlin/">Talks in Berlin</a>' in html

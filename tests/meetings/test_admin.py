@@ -1,12 +1,14 @@
+"""meetings/admin.py: change lists (query counts at several sizes, filters, search, sorting)
+and the meeting form's inline rows, whose tracks are stored once per save."""
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from backchannel.admin_tools import EstimatedCountPaginator
 from meetings.models import Meeting
 from tests import factories as f
-from tests.admin_forms import existing_rows, meeting_form_data
+from tests.admin_forms import existing_rows, filter_choices, meeting_form_data
 from tests.factories import make_meeting, make_participation, make_person
 
 
@@ -78,11 +80,6 @@ def test_changelist_queries_do_not_grow_with_rows(
     assert response.context["cl"].result_count == rows
 
 
-def _filter_choices(response, title):
-    spec = next(s for s in response.context["cl"].filter_specs if s.title == title)
-    return [choice["display"] for choice in spec.choices(response.context["cl"])]
-
-
 def test_meeting_filters_offer_only_cities_and_countries_in_use(client, superuser):
     berlin = f.make_city(name="Berlin", country="DE")
     f.make_city(name="Oslo", country="NO")  # no meeting here
@@ -92,18 +89,9 @@ def test_meeting_filters_offer_only_cities_and_countries_in_use(client, superuse
     f.make_series(name="Unused series")
     client.force_login(superuser)
     response = client.get(reverse("admin:meetings_meeting_changelist"))
-    assert _filter_choices(response, "city") == ["All", "Berlin, Germany", "Stockholm, Sweden", "-"]
-    assert _filter_choices(response, "host country") == ["All", "Germany", "Sweden"]
-    assert _filter_choices(response, "series") == ["All", "Used series", "-"]
-
-
-def test_person_country_filter_offers_only_countries_in_use(client, superuser):
-    f.make_person(country="KP")
-    f.make_person(country="US")
-    f.make_person(country="")
-    client.force_login(superuser)
-    response = client.get(reverse("admin:people_person_changelist"))
-    assert _filter_choices(response, "country") == ["All", "North Korea", "United States"]
+    assert filter_choices(response, "city") == ["All", "Berlin, Germany", "Stockholm, Sweden", "-"]
+    assert filter_choices(response, "host country") == ["All", "Germany", "Sweden"]
+    assert filter_choices(response, "series") == ["All", "Used series", "-"]
 
 
 def test_meeting_list_shows_date_at_precision_and_participant_count(client, superuser):
@@ -153,37 +141,6 @@ def test_meeting_changelist_filters_by_track_and_visibility(client, superuser):
     url = reverse("admin:meetings_meeting_changelist")
     response = client.get(url, {"track__exact": "1.5", "visibility__exact": "confidential"})
     assert [m.pk for m in response.context["cl"].result_list] == [berlin.pk]
-
-
-@pytest.mark.django_db
-def test_paginator_counts_exactly_when_filtered_or_small():
-    paginator = EstimatedCountPaginator(Meeting.objects.filter(track="1"), 50)
-    assert paginator.count == 0
-
-
-@pytest.mark.django_db
-def test_paginator_uses_table_statistics_for_a_large_unfiltered_table(monkeypatch):
-    from backchannel import admin_tools
-
-    monkeypatch.setattr(admin_tools, "_table_estimate", lambda queryset: 123_456)
-    f.make_meeting()
-    assert EstimatedCountPaginator(Meeting.objects.all(), 50).count == 123_456
-    assert EstimatedCountPaginator(Meeting.objects.filter(track=""), 50).count == 1
-    monkeypatch.setattr(admin_tools, "_table_estimate", lambda queryset: 500)
-    assert EstimatedCountPaginator(Meeting.objects.all(), 50).count == 1
-
-
-@pytest.mark.django_db
-def test_table_estimate_reads_statistics_on_postgresql():
-    from backchannel.admin_tools import _table_estimate
-
-    f.make_meeting()
-    if connection.vendor != "postgresql":
-        assert _table_estimate(Meeting.objects.all()) is None
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE meetings_meeting")
-    assert _table_estimate(Meeting.objects.all()) in {0, 1}
 
 
 @pytest.mark.parametrize(

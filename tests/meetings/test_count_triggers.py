@@ -1,4 +1,6 @@
-"""The count table's SQL: what the latest migration froze is what count_triggers writes."""
+"""The count table and its triggers (meetings/count_triggers.py, migration 0007): installed,
+running the SQL the module writes, frozen in the latest migration, and counting only
+public meetings whatever the write."""
 
 import datetime
 import importlib

@@ -1,5 +1,6 @@
-"""PublicMeetingCount: the database keeps it equal to the public meetings through every
-kind of write, and the listing reads the same numbers from it as from the meetings."""
+"""meetings/counts.py: which route counts a filter, and that the count-table route never
+aggregates the meetings table. (Both routes giving the same numbers:
+tests/properties/test_public_counts.py.)"""
 
 import re
 

@@ -1,3 +1,5 @@
+"""meetings/dates.py: dates shown at their precision."""
+
 from datetime import date
 
 import pytest

@@ -1,4 +1,5 @@
-"""CSV, JSON and iCalendar exports, the Atom feed, the sitemap and robots.txt."""
+"""meetings/exports.py: CSV and JSON from one record builder, filtered like the listing,
+with only what the public may see, and no cell a spreadsheet would run."""
 
 import csv
 import datetime
@@ -117,90 +118,6 @@ def test_exports_stream_with_bounded_queries(client, django_assert_max_num_queri
         assert len(csv_rows(client.get("/meetings/export.csv"))) == 30
 
 
-def test_calendar_has_all_day_events_at_their_precision(client, demo):
-    make_meeting(
-        title="Two-day round; with, commas",
-        slug="two-day",
-        start_date=datetime.date(2018, 6, 30),
-        end_date=datetime.date(2018, 7, 1),
-    )
-    make_meeting(slug="december", start_date=datetime.date(2019, 12, 1), date_precision="month")
-    response = client.get("/meetings/calendar.ics")
-    assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    text = body(response)
-    assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
-    assert text.endswith("END:VCALENDAR\r\n")
-    events = text.split("BEGIN:VEVENT")[1:]
-    assert len(events) == 4  # the undated meeting is left out
-    by_uid = {e.split("UID:")[1].split("@")[0]: e for e in events}
-    assert "DTSTART;VALUE=DATE:20171001\r\nDTEND;VALUE=DATE:20171101" in by_uid["talks-in-berlin"]
-    assert "DTSTART;VALUE=DATE:20160101\r\nDTEND;VALUE=DATE:20170101" in by_uid["round-in-geneva"]
-    assert "DTSTART;VALUE=DATE:20180630\r\nDTEND;VALUE=DATE:20180702" in by_uid["two-day"]
-    assert "DTSTART;VALUE=DATE:20191201\r\nDTEND;VALUE=DATE:20200101" in by_uid["december"]
-    assert "SUMMARY:Two-day round\\; with\\, commas" in by_uid["two-day"]
-
-
-def test_calendar_keeps_a_backslash_before_n(client):
-    """icalendar would read the backslash in "C:\\New" as the start of a line break."""
-    make_meeting(title="C:\\New folder; a\\\\N", start_date=datetime.date(2017, 10, 1))
-    text = body(client.get("/meetings/calendar.ics"))
-    assert "\r\nSUMMARY:C:\\\\New folder\\; a\\\\\\\\N\r\n" in text
-
-
-def test_calendar_takes_listing_filters(client, demo):
-    text = body(client.get("/meetings/calendar.ics", {"city": "geneva"}))
-    assert text.count("BEGIN:VEVENT") == 1
-
-
-def test_calendar_lines_are_folded_within_75_octets(client):
-    """Folding is the icalendar library's: no physical line over 75 octets, never inside
-    a character, and unfolding gives the text back."""
-    make_meeting(title="é" * 100, start_date=datetime.date(2017, 10, 1))
-    text = body(client.get("/meetings/calendar.ics"))
-    lines = text.split("\r\n")[:-1]
-    assert all(len(line.encode()) <= 75 for line in lines)
-    unfolded = text.replace("\r\n ", "")
-    assert "\r\nSUMMARY:" + "é" * 100 + "\r\n" in unfolded
-
-
-def test_atom_feed_lists_public_meetings_only(client, demo):
-    make_meeting(title="Confidential feed item", visibility=Visibility.CONFIDENTIAL)
-    response = client.get("/meetings/feed/")
-    assert response["Content-Type"].startswith("application/atom+xml")
-    text = body(response)
-    assert text.count("<entry>") == 3
-    assert "Talks in Berlin" in text
-    assert "Confidential feed item" not in text
-
-
-def test_sitemap_lists_public_meetings_and_people(client, demo):
-    make_meeting(slug="hidden-meeting", visibility=Visibility.CONFIDENTIAL)
-    text = body(client.get("/sitemap.xml"))
-    assert "http://testserver/meetings/talks-in-berlin/" in text
-    assert "http://testserver/meetings/round-in-geneva/" in text
-    assert "http://testserver/people/joel-wit/" in text
-    assert "hidden-meeting" not in text
-
-
-def test_robots_txt(client):
-    response = client.get("/robots.txt")
-    assert response["Content-Type"] == "text/plain"
-    assert body(response).splitlines() == [
-        "User-agent: *",
-        "Allow: /",
-        "Disallow: /admin/",
-        "Sitemap: http://testserver/sitemap.xml",
-    ]
-
-
-def test_listing_links_to_exports_with_its_filters(client, demo):
-    html = body(client.get("/meetings/", {"city": "berlin", "page": "1"}))
-    assert 'href="/meetings/export.csv?city=berlin"' in html
-    assert 'href="/meetings/export.json?city=berlin"' in html
-    assert 'href="/meetings/calendar.ics?city=berlin"' in html
-    assert 'href="/meetings/feed/"' in html
-
-
 @pytest.mark.parametrize("batch_size", [5000, 2])
 def test_csv_and_json_write_the_same_records(client, demo, batch_size, monkeypatch):
     """One record builder: each CSV row is the JSON record, flattened, batch after batch."""
@@ -227,24 +144,3 @@ def test_csv_and_json_write_the_same_records(client, demo, batch_size, monkeypat
             "an expert, North Korea; Joel Wit (an expert, United States)",
         ),
     ]
-
-
-def test_feed_dates_are_publication_dates_newest_first(client):
-    import datetime
-
-    from django.utils import timezone
-
-    from meetings.models import Meeting
-    from tests.factories import make_meeting
-
-    old = make_meeting(title="Entered long ago", slug="entered-long-ago", visibility="confidential")
-    Meeting.objects.filter(pk=old.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=4000)
-    )
-    make_meeting(title="Published first", slug="published-first")
-    old.refresh_from_db()
-    old.visibility = "public"
-    old.save()
-    text = body(client.get("/meetings/feed/"))
-    assert text.index("Entered long ago") < text.index("Published first")
-    assert str(old.created_at.year) not in text.split("Entered long ago")[1].split("</entry>")[0]

@@ -1,4 +1,5 @@
-"""The listing's counts, facets, year chart and filter choices come from the public cache."""
+"""meetings/facets.py: facet links, chips, the year chart and the form's lists, from the
+public cache while nothing changes."""
 
 import datetime
 

@@ -1,3 +1,6 @@
+"""meetings/forms.py: the rules staff see next to the field they break, and a stale form
+that would overwrite someone else's change."""
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse

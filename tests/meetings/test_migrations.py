@@ -1,4 +1,5 @@
-"""The listing's default order is served by an index, not by sorting every public meeting."""
+"""Migrations that the models alone do not show: the listing's indexes made by SQL, and
+0009 reversed and applied again without losing the count triggers."""
 
 import datetime
 

@@ -1,4 +1,5 @@
-"""Bad data is refused by the database and by model validation, with nothing half-written."""
+"""The meetings models: bad data refused by the database and by model validation, and the
+public gates (Meeting.objects.public(), public_people(), ...) level by level."""
 
 from datetime import date
 

@@ -1,41 +1,18 @@
+"""meetings/resources.py: importing meetings from CSV (preview, all or nothing, no
+publishing by editors) and exporting them formula-safe."""
+
 import csv
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from import_export.formats.base_formats import CSV
 
-from backchannel.text import formula_safe
 from meetings.models import Meeting
 from meetings.resources import MeetingResource
-from people.models import Person
-from people.resources import PersonResource
-from tests.factories import make_berlin_meeting, make_city, make_person, make_topic
+from tests.admin_forms import confirm_import, exported_rows, import_row_errors, upload_csv
+from tests.factories import make_berlin_meeting, make_city, make_topic
 
 HEADER = "slug,title,start_date,date_precision,city,status,parties,track_override,visibility,topics"
-
-
-def _upload(client, model, text):
-    url = reverse(f"admin:{model}_import")
-    upload = SimpleUploadedFile("rows.csv", text.encode(), content_type="text/csv")
-    return client.post(url, {"import_file": upload, "format": "0", "resource": "0"})
-
-
-def _confirm(client, model, preview):
-    form = preview.context["confirm_form"]
-    data = {name: form[name].value() for name in form.fields}
-    return client.post(reverse(f"admin:{model}_process_import"), data, follow=True)
-
-
-def _row_errors(preview):
-    result = preview.context["result"]
-    return {
-        row.number: {
-            field: [str(e) for e in errors] for field, errors in row.field_specific_errors.items()
-        }
-        for row in result.invalid_rows
-    }
 
 
 @pytest.fixture
@@ -54,11 +31,11 @@ def test_meeting_import_previews_then_writes_and_derives_the_track(client, publi
         ]
     )
     client.force_login(publisher)
-    preview = _upload(client, "meetings_meeting", text)
+    preview = upload_csv(client, "meetings_meeting", text)
     assert preview.status_code == 200
-    assert _row_errors(preview) == {}
+    assert import_row_errors(preview) == {}
     assert Meeting.objects.count() == 1  # the preview wrote nothing
-    _confirm(client, "meetings_meeting", preview)
+    confirm_import(client, "meetings_meeting", preview)
     existing.refresh_from_db()
     assert (existing.title, existing.track, existing.visibility) == (
         "Berlin talks",
@@ -84,9 +61,9 @@ def test_meeting_import_with_one_bad_row_lists_errors_and_writes_nothing(client,
         ]
     )
     client.force_login(publisher)
-    preview = _upload(client, "meetings_meeting", text)
+    preview = upload_csv(client, "meetings_meeting", text)
     assert "confirm_form" not in preview.context
-    assert _row_errors(preview) == {
+    assert import_row_errors(preview) == {
         2: {"start_date": ["With month precision, give the first day of the month."]},
         3: {
             "city": ["No city with slug “nowhere”."],
@@ -99,8 +76,8 @@ def test_meeting_import_with_one_bad_row_lists_errors_and_writes_nothing(client,
 def test_editor_cannot_publish_through_an_import(client, editor, places):
     text = HEADER + '\nleak,Leak,,day,,held,"KP,US",,public,'
     client.force_login(editor)
-    preview = _upload(client, "meetings_meeting", text)
-    assert _row_errors(preview) == {
+    preview = upload_csv(client, "meetings_meeting", text)
+    assert import_row_errors(preview) == {
         1: {
             "visibility": [
                 "Only publishers can change a meeting's visibility (it stays confidential)."
@@ -116,92 +93,12 @@ def test_viewer_cannot_import(client, viewer):
     assert client.get(reverse("admin:people_person_import")).status_code == 403
 
 
-def test_person_import_refuses_every_row_when_one_fails(client, editor):
-    text = "slug,full_name,country\nkim,Kim Kye Gwan,KP\nnobody,,ZZ\n"
-    client.force_login(editor)
-    preview = _upload(client, "people_person", text)
-    assert "confirm_form" not in preview.context
-    assert sorted(_row_errors(preview)[2]) == ["country", "full_name"]
-    assert Person.objects.count() == 0
-
-
-def test_person_import_creates_people(client, editor):
-    text = "slug,full_name,other_names,country\nkim,Kim Kye Gwan,Kim Gye-gwan,KP\n"
-    client.force_login(editor)
-    _confirm(client, "people_person", _upload(client, "people_person", text))
-    person = Person.objects.get()
-    assert (person.full_name, person.other_names, str(person.country)) == (
-        "Kim Kye Gwan",
-        "Kim Gye-gwan",
-        "KP",
-    )
-
-
-@pytest.mark.parametrize(
-    ("value", "exported"),
-    [
-        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
-        ("+1+2", "'+1+2"),
-        ("-1+2", "'-1+2"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        # Leading blanks some spreadsheets trim before they look for a formula.
-        (" =1+1", "' =1+1"),
-        ("\u00a0=1+1", "'\u00a0=1+1"),  # no-break space
-        ("\u3000+1", "'\u3000+1"),  # ideographic space
-        ("\u200b@SUM(A1)", "'\u200b@SUM(A1)"),  # zero-width space
-        ("\ufeff-1", "'\ufeff-1"),  # byte-order mark
-        ("\x01=1", "'\x01=1"),
-        # Full-width and small signs, = + - @ after NFKC normalisation.
-        ("＝1+1", "'＝1+1"),
-        ("＋1", "'＋1"),
-        ("－1", "'－1"),
-        ("＠SUM(A1)", "'＠SUM(A1)"),
-        ("\ufe66cmd", "'\ufe66cmd"),
-        # A tab or a line break first, whatever follows.
-        ("\tplain", "'\tplain"),
-        ("\rplain", "'\rplain"),
-        ("\nplain", "'\nplain"),
-        ("\n=1", "'\n=1"),
-        # Text that only contains a sign later stays as it is.
-        ("Plain title", "Plain title"),
-        (" Plain title", " Plain title"),
-        ("E=mc2", "E=mc2"),
-        ("1+1", "1+1"),
-        ("Kim Kye-gwan", "Kim Kye-gwan"),
-        ("김계관", "김계관"),
-        ("", ""),
-        (None, None),
-        (2017, 2017),
-    ],
-)
-def test_formula_safe(value, exported):
-    assert formula_safe(value) == exported
-
-
-def test_admin_export_quotes_formulas_behind_blanks(db):
-    make_person(full_name="\u00a0=cmd", bio="\x0c=1+1", slug="kim")
-    [row] = _exported_rows(PersonResource(), Person.objects.all())
-    assert (row["full_name"], row["bio"]) == ("'\u00a0=cmd", "' =1+1")
-
-
-def _exported_rows(resource, queryset):
-    text = CSV().export_data(resource.export(queryset))
-    return list(csv.DictReader(io.StringIO(text)))
-
-
 def test_meeting_export_cannot_carry_formulas(db):
     make_berlin_meeting(title="=cmd|' /C calc'!A0", venue="@evil", slug="m")
-    rows = _exported_rows(MeetingResource(), Meeting.objects.all())
+    rows = exported_rows(MeetingResource(), Meeting.objects.all())
     assert [(r["title"], r["track"], r["parties"]) for r in rows] == [
         ("'=cmd|' /C calc'!A0", "1.5", "KP,US")
     ]
-
-
-def test_person_export_cannot_carry_formulas(db):
-    make_person(full_name="+Kim", other_names="-Kim\n@Kim", slug="kim")
-    rows = _exported_rows(PersonResource(), Person.objects.all())
-    assert [(r["full_name"], r["other_names"]) for r in rows] == [("'+Kim", "'-Kim\n@Kim")]
-    assert "internal_notes" not in rows[0]
 
 
 def test_admin_export_of_meetings_is_escaped(client, viewer):

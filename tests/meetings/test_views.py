@@ -1,4 +1,5 @@
-"""The public meeting listing: filters, facets, chips, sorting, pagination."""
+"""meetings/views.py: the meeting listing (facets, chips, pagination, links, query counts)
+and the meeting page."""
 
 import datetime
 import re
@@ -8,7 +9,6 @@ from django.urls import reverse
 
 from meetings.models import DialogueSeries, Visibility
 from tests.factories import (
-    make_berlin_meeting,
     make_city,
     make_meeting,
     make_participation,
@@ -27,101 +27,6 @@ LIST = "/meetings/"
 
 def test_listing_url_name():
     assert reverse("meetings:list") == LIST
-
-
-def test_listing_city_berlin_lists_the_demo_meeting(client, demo):
-    response = client.get(LIST, {"city": "berlin"})
-    assert response.status_code == 200
-    assert row_titles(response) == ["Talks in Berlin", "Undated contact"]
-    assert data_total(response) == 2
-
-
-def test_listing_track_one_and_a_half_lists_the_demo_meeting(client, demo):
-    response = client.get(LIST, {"track": "1.5"})
-    assert row_titles(response) == ["Talks in Berlin"]
-    html = body(response)
-    assert "Track 1 for North Korea" in html
-    assert "Track 2 for United States" in html
-
-
-def test_listing_default_is_newest_first_with_undated_last(client, demo):
-    response = client.get(LIST)
-    assert row_titles(response) == ["Talks in Berlin", "Round in Geneva", "Undated contact"]
-
-
-def test_listing_oldest_first_still_puts_undated_last(client, demo):
-    response = client.get(LIST, {"sort": "date"})
-    assert row_titles(response) == ["Round in Geneva", "Talks in Berlin", "Undated contact"]
-
-
-def test_listing_repeated_city_is_or(client, demo):
-    response = client.get(LIST + "?city=berlin&city=geneva")
-    assert data_total(response) == 3
-
-
-def test_listing_year_matches_year_of_start_date_and_never_undated(client, demo):
-    assert row_titles(client.get(LIST, {"year": "2017"})) == ["Talks in Berlin"]
-    assert row_titles(client.get(LIST + "?year=2016&year=2017")) == [
-        "Talks in Berlin",
-        "Round in Geneva",
-    ]
-    assert data_total(client.get(LIST, {"year": "2015"})) == 0
-
-
-def test_listing_country_is_the_host_city_country(client, demo):
-    assert row_titles(client.get(LIST, {"country": "CH"})) == ["Round in Geneva"]
-    assert data_total(client.get(LIST + "?country=CH&country=DE")) == 3
-
-
-def test_listing_topic_series_status_filters(client, demo):
-    assert row_titles(client.get(LIST, {"topic": "denuclearisation"})) == ["Talks in Berlin"]
-    assert data_total(client.get(LIST, {"series": "berlin-channel"})) == 2
-    assert data_total(client.get(LIST, {"status": "held"})) == 0
-    assert data_total(client.get(LIST, {"status": "reported"})) == 3
-
-
-def test_listing_filters_combine_with_and(client, demo):
-    response = client.get(LIST, {"city": "berlin", "track": "2"})
-    assert row_titles(response) == ["Undated contact"]
-
-
-def test_listing_person_filter_uses_named_participations_only(client, demo):
-    assert row_titles(client.get(LIST, {"person": "joel-wit"})) == [
-        "Talks in Berlin",
-        "Undated contact",
-    ]
-    assert row_titles(client.get(LIST, {"person": "choe-son-hui"})) == ["Talks in Berlin"]
-
-
-@pytest.mark.parametrize(
-    ("q", "titles"),
-    [
-        ("berlin", ["Talks in Berlin"]),
-        ("hotel", ["Talks in Berlin"]),
-        ("sidelines", ["Talks in Berlin"]),
-        ("Choe Son Hui", ["Talks in Berlin"]),  # other_names
-        ("wit", ["Talks in Berlin", "Undated contact"]),
-        ("talks hotel", ["Talks in Berlin"]),
-        ("talks nowhere", []),
-    ],
-)
-def test_listing_search(client, demo, q, titles):
-    assert row_titles(client.get(LIST, {"q": q})) == titles
-
-
-def test_listing_search_does_not_find_anonymised_names(client, demo):
-    undated = demo["undated"]
-    hidden = undated.participations.get(anonymised=True).person
-    hidden.full_name = "Hidden Zelenko"
-    hidden.save()
-    assert data_total(client.get(LIST, {"q": "Zelenko"})) == 0
-
-
-def test_listing_search_matches_summary(client, demo):
-    meeting = demo["geneva_meeting"]
-    meeting.summary = "Discussed fisheries."
-    meeting.save()
-    assert row_titles(client.get(LIST, {"q": "fisheries"})) == ["Round in Geneva"]
 
 
 def test_listing_unknown_parameters_are_ignored(client, demo):
@@ -237,38 +142,9 @@ def test_listing_links_drop_unknown_parameters(client, settings):
     assert not [href for href in hrefs if "utm_source" in href or "fbclid" in href]
 
 
-def test_people_pagination_drops_unknown_parameters(client, settings):
-    settings.PEOPLE_PAGE_SIZE = 1
-    meeting = make_meeting()
-    make_participation(meeting)
-    make_participation(meeting)
-    html = body(client.get("/people/", {"utm_source": "news"}))
-    assert 'href="?page=2"' in html
-    assert "utm_source" not in html
-
-
 def test_listing_empty_result_first_page_is_not_404(client):
     assert client.get(LIST).status_code == 200
     assert client.get(LIST, {"page": "2"}).status_code == 404
-
-
-def test_listing_topic_of_confidential_meeting_is_invalid(client, demo):
-    secret = make_topic(slug="secret-topic")
-    make_meeting(visibility=Visibility.CONFIDENTIAL).topics.add(secret)
-    response = client.get(LIST, {"topic": "secret-topic"})
-    assert response.status_code == 400
-
-
-def test_listing_berlin_factory_meeting_is_one_and_a_half(client):
-    make_berlin_meeting(city=make_city(slug="berlin", name="Berlin"))
-    assert data_total(client.get(LIST, {"city": "berlin", "track": "1.5"})) == 1
-
-
-def test_home_shows_counts_and_latest_rows(client, demo):
-    html = body(client.get("/"))
-    assert 'data-total="3"' in html
-    assert "3 public meetings in 2 cities on record." in html
-    assert '<a href="/meetings/talks-in-berlin/">Talks in Berlin</a>' in html
 
 
 def test_detail_shows_track_overall_and_per_side(client, demo):
@@ -351,14 +227,6 @@ def test_detail_withheld_meeting_hides_participants(client, demo):
     assert "Participants not disclosed." in html
     assert "Withheld Wanda" not in html
     assert "Withheld words" not in html
-
-
-def test_detail_confidential_and_missing_give_the_same_404(client):
-    make_meeting(slug="secret", title="Secret", visibility=Visibility.CONFIDENTIAL)
-    secret = client.get("/meetings/secret/")
-    missing = client.get("/meetings/missing/")
-    assert secret.status_code == missing.status_code == 404
-    assert secret.content == missing.content
 
 
 def test_detail_quote_of_anonymised_participant_is_hidden(client):
@@ -465,3 +333,11 @@ def test_detail_queries_do_not_grow_with_participants(
         make_quote(participation.person, meeting=meeting, source=make_source())
     with django_assert_num_queries(7 if in_series else 6):
         assert client.get(meeting.get_absolute_url()).status_code == 200
+
+
+def test_listing_links_to_exports_with_its_filters(client, demo):
+    html = body(client.get("/meetings/", {"city": "berlin", "page": "1"}))
+    assert 'href="/meetings/export.csv?city=berlin"' in html
+    assert 'href="/meetings/export.json?city=berlin"' in html
+    assert 'href="/meetings/calendar.ics?city=berlin"' in html
+    assert 'href="/meetings/feed/"' in html

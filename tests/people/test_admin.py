@@ -1,69 +1,15 @@
-import pytest
+"""people/admin.py: the merge action, and the person change list."""
+
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from meetings.models import Participation
 from people.models import Affiliation, Person
-from people.services import person_merge
-from tests.admin_forms import merge_action
+from tests import factories as f
+from tests.admin_forms import filter_choices, merge_action
 from tests.factories import (
-    make_affiliation,
-    make_berlin_meeting,
-    make_meeting,
-    make_participation,
     make_person,
-    make_quote,
 )
-
-
-@pytest.fixture
-def duplicates(db):
-    kept = make_person(full_name="Choe Son Hui", other_names="Choe Sonhui", country="KP")
-    merged = make_person(full_name="Ch'oe Son-hui", other_names="Choe Sonhui\nChoe Son-hui")
-    shared = make_meeting(title="Shared", parties=["KP", "US"])
-    make_participation(shared, person=kept, side="KP", capacity="official", role="head")
-    make_participation(shared, person=merged, side="KP", capacity="official")
-    only_merged = make_meeting(title="Only merged", parties=["KP", "US"])
-    make_participation(only_merged, person=merged, side="KP", capacity="official")
-    make_quote(merged, text="We are ready.")
-    make_affiliation(merged, role="Vice minister")
-    return kept, merged, shared, only_merged
-
-
-def test_person_merge_moves_records_and_drops_the_duplicate_participation(duplicates):
-    kept, merged, shared, _ = duplicates
-    result = person_merge(kept, merged)
-    assert not Person.objects.filter(pk=merged.pk).exists()
-    assert sorted(kept.participations.values_list("meeting__title", "role")) == [
-        ("Only merged", "member"),
-        ("Shared", "head"),
-    ]
-    assert list(kept.quotes.values_list("text", flat=True)) == ["We are ready."]
-    assert list(kept.affiliations.values_list("role", flat=True)) == ["Vice minister"]
-    kept.refresh_from_db()
-    assert kept.other_names_list == ["Choe Sonhui", "Ch'oe Son-hui", "Choe Son-hui"]
-    assert result.dropped_meetings == [shared]
-    assert (result.moved_participations, result.moved_quotes, result.moved_affiliations) == (
-        1,
-        1,
-        1,
-    )
-
-
-def test_person_merge_keeps_the_track_true(db):
-    meeting = make_berlin_meeting()
-    official = meeting.participations.get(capacity="official").person
-    twin = make_person()
-    make_participation(meeting, person=twin, side="KP", capacity="official")
-    person_merge(twin, official)
-    meeting.refresh_from_db()
-    assert (meeting.track, meeting.participations.count()) == ("1.5", 3)
-
-
-def test_person_merge_refuses_one_person_twice(db):
-    person = make_person()
-    with pytest.raises(ValueError, match="two different people"):
-        person_merge(person, person)
 
 
 def test_merge_action_needs_exactly_two_people(client, merger):
@@ -119,3 +65,12 @@ def test_person_page_lists_their_meetings_as_links(client, viewer, duplicates):
     shared = kept.participations.get().meeting
     link = reverse("admin:meetings_meeting_change", args=[shared.pk])
     assert f'<li><a href="{link}">Shared</a> (date unknown, serving official)</li>' in page
+
+
+def test_person_country_filter_offers_only_countries_in_use(client, superuser):
+    f.make_person(country="KP")
+    f.make_person(country="US")
+    f.make_person(country="")
+    client.force_login(superuser)
+    response = client.get(reverse("admin:people_person_changelist"))
+    assert filter_choices(response, "country") == ["All", "North Korea", "United States"]

@@ -1,4 +1,5 @@
-"""Merging people: who may, what it may publish, one transaction, and its history."""
+"""people/services.py: merging people (who may, what it may publish, one transaction, its
+history)."""
 
 import pytest
 from django.contrib.messages import get_messages
@@ -12,6 +13,7 @@ from people.services import MergeRefused, person_merge, person_merge_preview
 from tests.admin_forms import PEOPLE_CHANGELIST, database_state, merge_action
 from tests.factories import (
     make_affiliation,
+    make_berlin_meeting,
     make_meeting,
     make_organization,
     make_participation,
@@ -248,3 +250,39 @@ def test_merge_action_on_someone_merged_meanwhile_says_so(
         200,
         ["One of the two people no longer exists: reload the list."],
     )
+
+
+def test_person_merge_moves_records_and_drops_the_duplicate_participation(duplicates):
+    kept, merged, shared, _ = duplicates
+    result = person_merge(kept, merged)
+    assert not Person.objects.filter(pk=merged.pk).exists()
+    assert sorted(kept.participations.values_list("meeting__title", "role")) == [
+        ("Only merged", "member"),
+        ("Shared", "head"),
+    ]
+    assert list(kept.quotes.values_list("text", flat=True)) == ["We are ready."]
+    assert list(kept.affiliations.values_list("role", flat=True)) == ["Vice minister"]
+    kept.refresh_from_db()
+    assert kept.other_names_list == ["Choe Sonhui", "Ch'oe Son-hui", "Choe Son-hui"]
+    assert result.dropped_meetings == [shared]
+    assert (result.moved_participations, result.moved_quotes, result.moved_affiliations) == (
+        1,
+        1,
+        1,
+    )
+
+
+def test_person_merge_keeps_the_track_true(db):
+    meeting = make_berlin_meeting()
+    official = meeting.participations.get(capacity="official").person
+    twin = make_person()
+    make_participation(meeting, person=twin, side="KP", capacity="official")
+    person_merge(twin, official)
+    meeting.refresh_from_db()
+    assert (meeting.track, meeting.participations.count()) == ("1.5", 3)
+
+
+def test_person_merge_refuses_one_person_twice(db):
+    person = make_person()
+    with pytest.raises(ValueError, match="two different people"):
+        person_merge(person, person)

@@ -1,4 +1,4 @@
-"""Public people: the listing and the person page."""
+"""people/views.py: the people listing and the person page."""
 
 import datetime
 
@@ -136,3 +136,13 @@ def test_person_page_queries_do_not_grow_with_history(
     # person, affiliations, history, quotes, met most often
     with django_assert_num_queries(5):
         assert client.get(person.get_absolute_url()).status_code == 200
+
+
+def test_people_pagination_drops_unknown_parameters(client, settings):
+    settings.PEOPLE_PAGE_SIZE = 1
+    meeting = make_meeting()
+    make_participation(meeting)
+    make_participation(meeting)
+    html = body(client.get("/people/", {"utm_source": "news"}))
+    assert 'href="?page=2"' in html
+    assert "utm_source" not in html

@@ -1,5 +1,5 @@
-"""PublicMeetingCount: the database keeps it equal to the public meetings through every
-kind of write, and the listing reads the same numbers from it as from the meetings."""
+"""Property tests of the count table: equal to the public meetings through every kind of
+write, and the listing's counts equal by both routes."""
 
 import datetime
 from urllib.parse import urlencode

@@ -1,4 +1,5 @@
-"""The populate command: deterministic, varied, consistent with the track rule."""
+"""meetings/populate/: the populate command, deterministic, varied, consistent with the
+track rule."""
 
 import pytest
 from django.core.management import CommandError, call_command
