@@ -10,9 +10,9 @@ import threading
 from django.db import OperationalError, connection
 
 from backchannel.wsgi import application as django_application
-from meetings import exports
+from meetings import export_records
 
-exports.BATCH_SIZE = 1
+export_records.BATCH_SIZE = 1
 _request = threading.local()
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.db import OperationalError, connection
 
 from backchannel.streaming import StreamInterrupted, primed_streaming_response
-from meetings import exports, ical
+from meetings import export_records, ical
 from tests.backchannel.test_middleware import assert_unavailable_page, driver_error
 from tests.factories import make_berlin_meeting, make_city
 
@@ -34,7 +34,7 @@ def three_meetings():
 @pytest.fixture
 def small_batches(monkeypatch):
     """One meeting per batch, so a stream goes back to the database between rows."""
-    monkeypatch.setattr(exports, "BATCH_SIZE", 1)
+    monkeypatch.setattr(export_records, "BATCH_SIZE", 1)
     monkeypatch.setattr(ical, "CHUNK_SIZE", 1)
 
 

@@ -121,7 +121,7 @@ def test_exports_stream_with_bounded_queries(client, django_assert_max_num_queri
 @pytest.mark.parametrize("batch_size", [5000, 2])
 def test_csv_and_json_write_the_same_records(client, demo, batch_size, monkeypatch):
     """One record builder: each CSV row is the JSON record, flattened, batch after batch."""
-    monkeypatch.setattr("meetings.exports.BATCH_SIZE", batch_size)
+    monkeypatch.setattr("meetings.export_records.BATCH_SIZE", batch_size)
     withheld = make_meeting(
         title="=Withheld", visibility=Visibility.PARTICIPANTS_WITHHELD, summary="+1"
     )
