@@ -10,8 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models
 from django.urls import reverse
 from django_countries.fields import CountryField
+from hypothesis import given
+from hypothesis import strategies as st
 
-from backchannel.text import formula_safe
+from backchannel.text import formula_safe, spreadsheet_cell, spreadsheet_row
 from meetings.models import Meeting, Visibility
 from people.models import Person
 from tests.admin_forms import meeting_form_data
@@ -263,3 +265,15 @@ def test_exports_keep_the_planted_row_readable(client, planted):
 )
 def test_formula_safe(value, exported):
     assert formula_safe(value) == exported
+
+
+@given(st.lists(st.one_of(st.none(), st.text(), st.integers(), st.dates()), max_size=20))
+def test_a_row_is_guarded_as_each_of_its_cells_would_be(values):
+    """The exports' fast path (spreadsheet_row) is the one guard, a row at a time."""
+    expected = [spreadsheet_cell("" if value is None else str(value)) for value in values]
+    assert spreadsheet_row(values) == expected
+
+
+def test_a_row_with_one_forbidden_character_cleans_only_that_cell():
+    row = ["=1+1", "plain", "bell\x07", "-3", None, 2017]
+    assert spreadsheet_row(row) == ["'=1+1", "plain", "bell", "'-3", "", "2017"]
