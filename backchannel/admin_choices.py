@@ -1,5 +1,7 @@
 """Admin choices that stay small: records chosen or added by typing, countries by autocomplete.
 
+- ``AutocompleteAdmin`` gives a ModelAdmin's autocomplete fields widgets that never
+  fail on a forged value, and adds the creatable ones below.
 - A *creatable* autocomplete (``static/staff/autocomplete.js``) offers, after the records
   that match what was typed, "Add “…” as a new city": its value is ``new:<text>``, and
   the field turns it into an unsaved record, built by a function of the text that also
@@ -12,7 +14,8 @@
 """
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteMixin, AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteMixin
+from django.contrib.admin.widgets import AutocompleteSelect as BaseSelect
 from django.contrib.admin.widgets import AutocompleteSelectMultiple as BaseSelectMultiple
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
@@ -89,7 +92,34 @@ def records_to_save(form):
     return found
 
 
-class CreatableWidgetMixin:
+class KnownKeysMixin:
+    """An autocomplete that renders only values that can be keys of its records.
+
+    Django's own looks up every submitted value when a refused form is shown again, so
+    a forged value that cannot be a key (``abc`` for a number) answered 500.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [item for item in value if self._is_key(item)], attr)
+
+    def _is_key(self, value):
+        key = self.field.remote_field.model._meta.pk
+        try:
+            key.to_python(value)
+        except ValidationError:
+            return False
+        return not is_new(value)
+
+
+class AutocompleteSelect(KnownKeysMixin, BaseSelect):
+    pass
+
+
+class AutocompleteSelectMultiple(KnownKeysMixin, BaseSelectMultiple):
+    pass
+
+
+class CreatableWidgetMixin(KnownKeysMixin):
     """Rendered for ``static/staff/autocomplete.js`` (not Django's autocomplete.js)."""
 
     def __init__(self, *args, noun, **kwargs):
@@ -103,8 +133,7 @@ class CreatableWidgetMixin:
         return attrs
 
     def optgroups(self, name, value, attr=None):
-        existing = [item for item in value if not is_new(item) and _is_key(item)]
-        groups = super().optgroups(name, existing, attr)
+        groups = super().optgroups(name, value, attr)
         options = groups[0][1]
         for item in value:
             if text := typed_text(item):
@@ -118,11 +147,7 @@ class CreatableWidgetMixin:
         return forms.Media(js=[*base._js, "staff/autocomplete.js"], css=base._css)
 
 
-def _is_key(value):
-    return str(value).isdigit()
-
-
-class CreatableAutocompleteSelect(CreatableWidgetMixin, AutocompleteSelect):
+class CreatableAutocompleteSelect(CreatableWidgetMixin, BaseSelect):
     pass
 
 
@@ -165,15 +190,24 @@ class CountryAutocomplete(AutocompleteMixin, forms.SelectMultiple):
 
 
 def countries_json(request):
-    """Countries whose name or code matches ``term``, as the admin's select2 reads them."""
+    """Countries whose name or code matches ``term``, as the admin's select2 reads them:
+    the country with that code first, then names that start so, then the others."""
     term = request.GET.get("term", "").strip().casefold()[:60]
-    found = {
-        code: {"id": code, "text": name}
-        for code, name in countries
-        if not term or term in name.casefold() or term == code.casefold()
-    }  # keyed by code: the countries listed first (COUNTRIES_FIRST) come twice
-    found = list(found.values())
-    return JsonResponse({"results": found[:30], "pagination": {"more": False}})
+    found = {}  # by code: the countries listed first (COUNTRIES_FIRST) come twice
+    for code, name in countries:
+        rank = _country_rank(term, code.casefold(), name.casefold())
+        if rank is not None:
+            found[code] = (rank, name, code)
+    results = [{"id": code, "text": name} for _rank, name, code in sorted(found.values())]
+    return JsonResponse({"results": results[:30], "pagination": {"more": False}})
+
+
+def _country_rank(term, code, name):
+    if not term or term == code:
+        return 0
+    if name.startswith(term) or f" {term}" in name:
+        return 1
+    return 2 if term in name else None
 
 
 class SlugFilledForm(forms.ModelForm):
@@ -199,9 +233,10 @@ class SlugFilledForm(forms.ModelForm):
         return cleaned_data
 
 
-class NewRecordsAdmin:
-    """A ModelAdmin (or inline) mixin: the autocomplete fields named in ``new_records``
-    also add a record from what staff type, for staff who may add such records.
+class AutocompleteAdmin:
+    """A ModelAdmin (or inline) mixin for its autocomplete fields: they never fail on a
+    forged value, and those named in ``new_records`` also add a record from what staff
+    type, for staff who may add such records.
 
     ``new_records`` maps a field name to ``(noun, build)``: ``build(text)`` returns the
     record for the text (unsaved when new) or raises ValidationError. Within one request
@@ -213,18 +248,22 @@ class NewRecordsAdmin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if self._may_add(db_field, request):
-            kwargs["widget"] = CreatableAutocompleteSelect(
-                db_field, self.admin_site, noun=self.new_records[db_field.name][0]
-            )
+            noun = self.new_records[db_field.name][0]
+            kwargs["widget"] = CreatableAutocompleteSelect(db_field, self.admin_site, noun=noun)
             kwargs |= self._creatable(db_field, request, CreatableModelChoiceField)
+        elif db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelect(db_field, self.admin_site)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if self._may_add(db_field, request):
+            noun = self.new_records[db_field.name][0]
             kwargs["widget"] = CreatableAutocompleteSelectMultiple(
-                db_field, self.admin_site, noun=self.new_records[db_field.name][0]
+                db_field, self.admin_site, noun=noun
             )
             kwargs |= self._creatable(db_field, request, CreatableModelMultipleChoiceField)
+        elif db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelectMultiple(db_field, self.admin_site)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def _may_add(self, db_field, request):

@@ -2,6 +2,7 @@
 track (previewed as staff type), confidentiality, review and history."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -12,7 +13,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 
 from backchannel.admin_choices import (
-    NewRecordsAdmin,
+    AutocompleteAdmin,
     SlugFilledForm,
     countries_json,
     records_to_save,
@@ -78,7 +79,7 @@ def form_for(request, form_class, **attributes):
 HIDDEN_NOTE = "Role and title stay internal."
 
 
-class ParticipationInline(NewRecordsAdmin, admin.StackedInline):
+class ParticipationInline(AutocompleteAdmin, admin.StackedInline):
     """Participants as compact rows: who, for which side, in what capacity, on one line;
     title, sources and what the public sees on the next (templates/admin/meetings/
     participants.html, laid out by static/staff/admin.css)."""
@@ -118,7 +119,7 @@ class ParticipationInline(NewRecordsAdmin, admin.StackedInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(NewRecordsAdmin, ReviewAdmin, ImportExportMixin, GuardedHistoryAdmin):
+class MeetingAdmin(AutocompleteAdmin, ReviewAdmin, ImportExportMixin, GuardedHistoryAdmin):
     form = MeetingForm
     change_form_template = "admin/meetings/meeting/change_form.html"
     # Restoring a meeting would leave its participants as they are now.
@@ -181,6 +182,14 @@ class MeetingAdmin(NewRecordsAdmin, ReviewAdmin, ImportExportMixin, GuardedHisto
         for _name, options in fieldsets[2:]:
             options["classes"] = ["after-participants"]
         return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # The form's own fields (dates in parts, other sides, review) only where shown.
+        shown = set(flatten_fieldsets(self.get_fieldsets(request, obj)))
+        for name in set(form.declared_fields) - shown:
+            del form.base_fields[name]
+        return form
 
     def get_urls(self):
         countries = self.admin_site.admin_view(self.countries_view)
@@ -292,7 +301,7 @@ class MeetingAdmin(NewRecordsAdmin, ReviewAdmin, ImportExportMixin, GuardedHisto
 
 
 @admin.register(Participation)
-class ParticipationAdmin(GuardedHistoryAdmin):
+class ParticipationAdmin(AutocompleteAdmin, GuardedHistoryAdmin):
     form = ParticipationForm
     list_display = ["meeting", "person", "side", "capacity", "role", "anonymised"]
     list_filter = [
@@ -333,7 +342,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(DialogueSeries)
-class DialogueSeriesAdmin(admin.ModelAdmin):
+class DialogueSeriesAdmin(AutocompleteAdmin, admin.ModelAdmin):
     form = SlugFilledForm
     list_display = ["name", "convener", "slug"]
     list_filter = [("convener", InUseRelatedFilter)]
@@ -353,7 +362,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
+class QuoteAdmin(AutocompleteAdmin, admin.ModelAdmin):
     list_display = ["__str__", "person", "meeting", "source"]
     list_select_related = ["person", "meeting", "source"]
     search_fields = ["text", "person__full_name", "meeting__title"]

@@ -82,7 +82,7 @@ class MeetingForm(SlugFilledForm):
         self.initial["start_date"] = dates.PartialDate.of(meeting.start_date, precision)
         self.initial["end_date"] = dates.PartialDate.of(meeting.end_date, precision)
         self.initial["ready_for_review"] = meeting.review_requested_at is not None
-        if meeting.pk:
+        if meeting.pk and "seen_updated_at" in self.fields:  # not for read-only pages
             self.fields["seen_updated_at"].initial = meeting.updated_at.isoformat()
             self.initial["extra_parties"] = sides_without_participants(meeting)
 
