@@ -5,6 +5,7 @@ default 2 x cores + 1), GUNICORN_TIMEOUT (seconds, default 30).
 """
 
 import gc
+import logging
 import multiprocessing
 import os
 
@@ -30,3 +31,12 @@ def post_worker_init(worker):
 
     get_resolver().url_patterns  # noqa: B018 (imports every view now, not on a first request)
     gc.freeze()
+
+
+def on_starting(server):
+    """A streamed response that the database left half-way is cut off on purpose and logged
+    by the app as one warning line (backchannel/streaming.py): leave out gunicorn's
+    "Error handling request" traceback for it. Workers inherit the filter."""
+    from backchannel.streaming import InterruptedStreamFilter
+
+    logging.getLogger("gunicorn.error").addFilter(InterruptedStreamFilter())

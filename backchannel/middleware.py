@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
@@ -41,3 +41,29 @@ class DatabaseUnavailableMiddleware:
             logger.warning("Database unavailable for %s: %s", request.path, exception)
             return database_unavailable_response()
         return None
+
+
+PUBLIC_METHODS = ("GET", "HEAD")
+
+
+class PublicMethodsMiddleware:
+    """Public views answer 405 to any method but GET, HEAD and OPTIONS, before CSRF runs.
+
+    Every route outside the admin is a public page that only reads, so a POST, PUT,
+    PATCH or DELETE there is refused as a method, not as a forged form (CSRF's 403),
+    and the answer sets no cookie and does not vary on one. OPTIONS reaches the view,
+    which answers as Django does. Goes before ``CsrfViewMiddleware``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in (*PUBLIC_METHODS, "OPTIONS"):
+            return None
+        if "admin" in request.resolver_match.app_names:
+            return None
+        return HttpResponseNotAllowed(PUBLIC_METHODS)

@@ -31,6 +31,8 @@ def cached_public_page(view=None, *, parameters=frozenset()):
             return view(request, *args, **kwargs)
         query = known_query(request.GET, parameters).urlencode()
         key = public_key(("page", request.path, query))
+        if key is None:  # Redis is away: neither this worker's copies nor Redis may answer
+            return view(request, *args, **kwargs)
         stored = stored_page(key, seconds)
         if stored is not None:
             content, content_type = stored

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Public views refuse POST, PUT, PATCH and DELETE with 405 before CSRF answers 403.
+    "backchannel.middleware.PublicMethodsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -123,9 +125,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("REDIS_URL"):
+    # An accelerator, not a dependency: while Redis does not answer, the cache reads as
+    # empty and public pages come from the database (backchannel/rediscache.py).
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "backchannel.rediscache.ResilientRedisCache",
         "LOCATION": os.environ["REDIS_URL"],
+        # What a Redis that stops answering costs a request, once every few seconds.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
     }
     # Each worker also keeps the public pages it serves most in its own memory, under
     # keys that carry the record version read from Redis on every request: a change
@@ -136,12 +142,9 @@ if os.environ.get("REDIS_URL"):
         "OPTIONS": {"MAX_ENTRIES": 200},
     }
 
-# Sessions live in the database, shared by every app server; read through Redis when there is one.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if os.environ.get("REDIS_URL")
-    else "django.contrib.sessions.backends.db"
-)
+# Sessions live in the database, shared by every app server, and only there: read through
+# Redis (cached_db), a logout while Redis was away would come undone on its return.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,6 +1,6 @@
 """Load and fault run: production server under load, then a PostgreSQL outage mid-run.
 
-Loopback only and bounded in time (about two minutes). Run from the project root:
+Loopback only and bounded in time (about three minutes). Run from the project root:
 
     .venv/bin/python bench/faults.py                 # a throwaway PostgreSQL cluster
     DATABASE_URL=postgres://... .venv/bin/python bench/faults.py --cluster main
@@ -9,11 +9,14 @@ By default it creates its own PostgreSQL 15 cluster in a temporary folder, so
 stopping the database disturbs no one else; `--cluster main` stops and starts
 the machine's `15 main` cluster instead (pg_ctlcluster).
 
-Phase 1: gunicorn (debug off, production settings) answers `--concurrency`
-clients for `--duration` seconds. Phase 2: the same load while the database
-is stopped for `--outage` seconds and started again. It reports every status
-and connection error, and how long after the database's return the app
-answered normally.
+Phase 1 (steady): gunicorn (debug off, production settings) answers
+`--concurrency` clients for `--duration` seconds. Phase 2 (database): the same
+load while the database is stopped for `--outage` seconds and started again.
+Phase 3 (exports): the streamed exports (CSV, JSON, iCalendar of
+`--export-meetings` meetings) under load while the database is stopped again.
+It reports every status and connection error, bodies cut off (and whether any
+cut off before its first row), and how long after the database's return the
+app answered normally. bench/redis_faults.py does the same for a Redis outage.
 """
 
 import argparse
@@ -37,10 +40,18 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 HOST = "127.0.0.1"
 
 
+PORTS = None  # range(first, last + 1) to take ports from (--ports), else any free port
+
+
 def free_port():
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+    for port in PORTS or [0]:
+        with socket.socket() as sock:
+            try:
+                sock.bind((HOST, port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError(f"no free port in {PORTS}")
 
 
 def run(*args, **kwargs):
@@ -146,12 +157,29 @@ def wait_until_healthy(port, limit=30):
     raise RuntimeError("gunicorn did not answer /healthz")
 
 
+CUT_OFF = "200 cut off"
+CUT_OFF_BEFORE_A_ROW = "200 cut off before a row"
+# What only a data row of each streamed export carries.
+ROW_MARKS = {"export.csv": b"/meetings/", "export.json": b'"slug"', "calendar.ics": b"BEGIN:VEVENT"}
+
+
+def cut_off(path, partial):
+    """How a 200 whose body ended without its final chunk is counted."""
+    mark = next((m for name, m in ROW_MARKS.items() if path.endswith(name)), b"")
+    return CUT_OFF if mark in partial else CUT_OFF_BEFORE_A_ROW
+
+
 def get(conn, path):
+    """(status, Retry-After, connection closing, body); a 200 whose body was cut off
+    (no final chunk) gets a status of its own."""
     # As the TLS-terminating proxy in front of the app would send it.
     conn.request("GET", path, headers={"X-Forwarded-Proto": "https"})
     response = conn.getresponse()
-    response.read()
-    return response.status, response.getheader("Retry-After"), response.will_close
+    try:
+        body = response.read()
+    except http.client.IncompleteRead as error:
+        return cut_off(path, error.partial), None, True, error.partial
+    return response.status, response.getheader("Retry-After"), response.will_close, body
 
 
 def client(port, paths, offset, stop_at, results):
@@ -163,7 +191,7 @@ def client(port, paths, offset, stop_at, results):
         started = time.monotonic()
         try:
             conn = conn or http.client.HTTPConnection(HOST, port, timeout=10)
-            status, retry_after, closing = get(conn, path)
+            status, retry_after, closing, _body = get(conn, path)
         except (OSError, http.client.HTTPException) as error:
             results.append((started, 0.0, path, f"error {type(error).__name__}", None))
             conn.close()
@@ -227,21 +255,24 @@ def outage(cluster, seconds_before, seconds_down):
 
 
 def classify(status):
-    if status in (200, 503, 500):
+    if status in (200, 503, 500, CUT_OFF, CUT_OFF_BEFORE_A_ROW):
         return status
     return "errors" if "error" in str(status) else "other"
 
 
-def report_outage(t0, results, events):
-    print("\ndatabase: " + ", ".join(f"{name} at t={at:.2f} s" for name, at in events.items()))
-    print("\n| second | 200 | 503 | 500 | other | errors |\n|---:|---:|---:|---:|---:|---:|")
+COLUMNS = [200, 503, 500, CUT_OFF, CUT_OFF_BEFORE_A_ROW, "other", "errors"]
+
+
+def report_outage(t0, results, events, name="database"):
+    print(f"\n{name}: " + ", ".join(f"{what} at t={at:.2f} s" for what, at in events.items()))
+    print("\n| second | " + " | ".join(str(c) for c in COLUMNS) + " |")
+    print("|---:" * (len(COLUMNS) + 1) + "|")
     by_second = collections.defaultdict(collections.Counter)
     for started, _, _, status, _ in results:
         by_second[int(started - t0)][classify(status)] += 1
     for second in sorted(by_second):
         counts = by_second[second]
-        cells = [counts[200], counts[503], counts[500], counts["other"], counts["errors"]]
-        print(f"| {second} | " + " | ".join(str(c) for c in cells) + " |")
+        print(f"| {second} | " + " | ".join(str(counts[c]) for c in COLUMNS) + " |")
     unavailable = [r for r in results if r[3] == 503]
     with_retry = sum(1 for r in unavailable if r[4])
     print(f"\n503 responses: {len(unavailable)}, with Retry-After: {with_retry}")
@@ -259,16 +290,68 @@ def report_outage(t0, results, events):
     )
 
 
-def main():
+EXPORTS = ["/meetings/export.csv", "/meetings/export.json", "/meetings/calendar.ics"]
+
+
+def server_log_summary(log):
+    """What the server logged, by kind: tracebacks must be 0."""
+    counts = {
+        "tracebacks": log.count("Traceback"),
+        "'Error handling request'": log.count("Error handling request"),
+        "'Database unavailable for' warnings": log.count("Database unavailable for"),
+        "'Database unavailable while streaming' warnings": log.count("while streaming"),
+    }
+    return ", ".join(f"{count} {what}" for what, count in counts.items())
+
+
+def exports_phase(port, cluster, env, args):
+    """The streamed exports under load while the database goes away and comes back."""
+    run(
+        sys.executable,
+        "manage.py",
+        "populate",
+        "--meetings",
+        str(args.export_meetings),
+        "--seed",
+        "7",
+        cwd=PROJECT,
+        env=env,
+    )
+    seconds = 10 + args.outage + 20
+    t0, results, events = load(
+        port, EXPORTS, args.export_concurrency, seconds, outage(cluster, 10, args.outage)
+    )
+    title = f"Exports of {args.export_meetings} meetings, database outage of {args.outage:g} s"
+    summarise(title, t0, results, seconds)
+    report_outage(t0, results, events)
+
+
+def parse_ports(text):
+    first, _, last = text.partition("-")
+    return range(int(first), int(last or first) + 1)
+
+
+def arguments():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cluster", choices=["private", "main"], default="private")
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--outage", type=float, default=6, help="seconds the database is down")
     parser.add_argument("--paths", nargs="+", default=["/healthz", "/"])
+    parser.add_argument("--phases", nargs="+", default=["steady", "database", "exports"])
+    parser.add_argument("--export-meetings", type=int, default=2000)
+    parser.add_argument("--export-concurrency", type=int, default=8)
+    parser.add_argument("--ports", type=parse_ports, help="e.g. 8120-8139 (default: any free)")
     args = parser.parse_args()
     if args.outage > 10:
         parser.error("keep the outage to 10 s or less")
+    return args
+
+
+def main():
+    global PORTS  # set once, from the command line
+    args = arguments()
+    PORTS = args.ports
 
     cluster = PrivateCluster() if args.cluster == "private" else MainCluster()
     log_path = Path(tempfile.mkstemp(prefix="backchannel-gunicorn-", suffix=".log")[1])
@@ -276,22 +359,24 @@ def main():
         env = app_env(cluster.url)
         prepare(env)
         port = free_port()
-        print(f"# Load and faults: {args.concurrency} clients on {', '.join(args.paths)}")
+        print(f"# Load and faults: {', '.join(args.phases)}")
+        print(f"{args.concurrency} clients on {', '.join(args.paths)}; exports: ", end="")
+        print(f"{args.export_concurrency} clients on {', '.join(EXPORTS)}")
         print("gunicorn: 2 workers x 8 threads (gthread), debug off; PostgreSQL 15")
         with gunicorn(env, port, log_path):
-            t0, results, _ = load(port, args.paths, args.concurrency, args.duration)
-            summarise(f"Steady load, {args.duration} s", t0, results, args.duration)
-            seconds = 10 + args.outage + 20
-            t0, results, events = load(
-                port, args.paths, args.concurrency, seconds, outage(cluster, 10, args.outage)
-            )
-            summarise(f"Database outage of {args.outage:g} s mid-run", t0, results, seconds)
-            report_outage(t0, results, events)
-        log = log_path.read_text()
-        print(
-            f"\nserver log: {log.count('Traceback')} tracebacks, "
-            f"{log.count('Database unavailable')} 'Database unavailable' warnings"
-        )
+            if "steady" in args.phases:
+                t0, results, _ = load(port, args.paths, args.concurrency, args.duration)
+                summarise(f"Steady load, {args.duration} s", t0, results, args.duration)
+            if "database" in args.phases:
+                seconds = 10 + args.outage + 20
+                t0, results, events = load(
+                    port, args.paths, args.concurrency, seconds, outage(cluster, 10, args.outage)
+                )
+                summarise(f"Database outage of {args.outage:g} s mid-run", t0, results, seconds)
+                report_outage(t0, results, events)
+            if "exports" in args.phases:
+                exports_phase(port, cluster, env, args)
+        print(f"\nserver log: {server_log_summary(log_path.read_text())}")
     finally:
         cluster.remove()
         log_path.unlink()

@@ -7,6 +7,13 @@ cache. Set REDIS_URL in production: with the default per-process LocMem cache,
 each worker has its own version and would serve counts up to
 ``MEETINGS_CACHE_SECONDS`` old after another worker's change.
 
+While Redis does not answer (backchannel/rediscache.py) the version is unknown,
+so nothing is read from or written to any cache: pages are computed every time.
+A bump Redis misses is recorded in the database (``MissedCacheBump``); before
+trusting Redis again after a failure, at start and every ``CATCH_UP_SECONDS``,
+each process looks for such rows and, finding new ones, starts a fresh version,
+so entries cached before the change are never served once Redis is back.
+
 Only for public data: pass the parameters of a ``...objects.public()`` query
 as ``key_parts``. Staff views (admin, previews) must not use it, since their
 results differ from the public ones for the same parameters. Bulk writes that
@@ -16,19 +23,32 @@ send no signals (``QuerySet.update``, ``bulk_create``) must call
 
 import hashlib
 import json
+import threading
 import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from people.models import Affiliation, Organization, Person
 
-from .models import City, DialogueSeries, Meeting, Participation, Quote, Source, Topic
+from .models import (
+    City,
+    DialogueSeries,
+    Meeting,
+    MissedCacheBump,
+    Participation,
+    Quote,
+    Source,
+    Topic,
+)
 
 VERSION_KEY = "meetings:public-record-version"
+CAUGHT_UP_KEY = "meetings:missed-bumps-caught-up"  # the last MissedCacheBump acted on
+CATCH_UP_SECONDS = 5
+clock = time.monotonic  # tests move time forward instead of sleeping
 DEFAULT_SECONDS = 600
 WATCHED = (
     Meeting,
@@ -46,8 +66,18 @@ WATCHED_M2M = (Meeting.topics.through, Meeting.sources.through)
 _MISSING = object()
 
 
+def cache_answers():
+    """False while the shared cache (Redis) does not answer; a local cache always does."""
+    answers = getattr(cache, "answers", None)
+    return answers is None or answers()
+
+
 def record_version():
-    """The current record version, starting one if the cache has none."""
+    """The current record version, starting one if the cache has none; None while the
+    shared cache does not answer, and then nothing may be cached or served from a cache."""
+    if not cache_answers():
+        return None
+    catch_up_missed_bumps()
     version = cache.get(VERSION_KEY)
     if version is None:
         # A fresh start value, never a small number an evicted version could have had,
@@ -58,11 +88,62 @@ def record_version():
 
 
 def bump_record_version():
-    """Make every cached public value stale."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet, or evicted
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    """Make every cached public value stale, now or, if Redis is away, once it is back."""
+    if cache_answers():
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # no version yet, or evicted (or Redis just went away)
+            cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    if not cache_answers():
+        MissedCacheBump.objects.create()
+
+
+class CatchUp:
+    """When this process last looked for missed bumps, and how many Redis failures it had seen."""
+
+    def __init__(self):
+        self.checked_at = None
+        self.failures_seen = None
+        self.lock = threading.Lock()
+
+    def due(self, failures):
+        return (
+            self.checked_at is None
+            or failures != self.failures_seen
+            or clock() - self.checked_at >= CATCH_UP_SECONDS
+        )
+
+
+_catch_up = CatchUp()
+
+
+def catch_up_missed_bumps():
+    """Start a fresh record version if a change was recorded that Redis missed.
+
+    Only for a shared cache, which can be away: at a process's first use, after any
+    failed call, and every ``CATCH_UP_SECONDS`` (one query on the primary database).
+    """
+    outage = getattr(cache, "outage", None)
+    if outage is None:
+        return
+    failures = outage.failures
+    if not _catch_up.due(failures):
+        return
+    with _catch_up.lock:
+        if not _catch_up.due(failures):  # another thread has just looked
+            return
+        latest = (
+            MissedCacheBump.objects.using(DEFAULT_DB_ALIAS)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        # Not "newer than": ids start again after the database is recreated.
+        if latest and latest != cache.get(CAUGHT_UP_KEY):
+            cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+            cache.set(CAUGHT_UP_KEY, latest, timeout=None)
+        if outage.failures == failures:  # every call above answered
+            _catch_up.checked_at, _catch_up.failures_seen = clock(), failures
 
 
 def query_key_parts(query, names):
@@ -80,8 +161,12 @@ def query_key_parts(query, names):
 
 
 def public_key(key_parts):
+    """The cache key of a public value, or None while the record version is unknown."""
+    version = record_version()
+    if version is None:
+        return None
     digest = hashlib.sha256(json.dumps(key_parts, sort_keys=True, default=str).encode()).hexdigest()
-    return f"meetings:public:{record_version()}:{digest}"
+    return f"meetings:public:{version}:{digest}"
 
 
 def cached_public(key_parts, compute, timeout=None):
@@ -96,6 +181,8 @@ def cached_public(key_parts, compute, timeout=None):
     if not seconds:  # caching turned off: always compute
         return compute()
     key = public_key(key_parts)
+    if key is None:  # Redis is away
+        return compute()
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()

@@ -1,5 +1,9 @@
 """The filtered listing as CSV, JSON and iCalendar, streamed so memory stays flat.
 
+Streamed through ``primed_streaming_response``: the body starts only once the
+database has answered for it (an outage before that is a 503), and an outage
+later cuts it off visibly.
+
 Each export takes the listing's parameters (``page`` aside) and answers 400 on
 the same bad input. Rows come from ``with_public_participants`` through
 ``iterator(chunk_size=…)``, which prefetches per chunk. Every text leaves through
@@ -13,12 +17,13 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from backchannel.records import FIRST_DATE, LAST_STORED_DATE
+from backchannel.streaming import primed_streaming_response
 from backchannel.text import spreadsheet_cell, xml_safe, xml_safe_data
 
 from . import dates
@@ -242,8 +247,8 @@ def export_csv(request):
     filterset, errors = validated_filter(request)
     if errors:
         return bad_request(errors)
-    response = StreamingHttpResponse(
-        csv_lines(filterset.qs, request), content_type="text/csv; charset=utf-8"
+    response = primed_streaming_response(
+        request, csv_lines(filterset.qs, request), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{export_filename("csv")}"'
     return response
@@ -266,7 +271,7 @@ def export_json(request):
             yield ("," if index else "") + record
         yield "]}"
 
-    return StreamingHttpResponse(chunks(), content_type="application/json")
+    return primed_streaming_response(request, chunks(), content_type="application/json")
 
 
 def ics_escape(text):
@@ -361,6 +366,8 @@ def calendar(request):
             yield vevent(meeting, request)
         yield ics_fold("END:VCALENDAR")
 
-    response = StreamingHttpResponse(chunks(), content_type="text/calendar; charset=utf-8")
+    response = primed_streaming_response(
+        request, chunks(), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = f'inline; filename="{export_filename("ics")}"'
     return response

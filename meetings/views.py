@@ -1,6 +1,7 @@
 from operator import itemgetter
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
@@ -191,15 +192,32 @@ def home(request):
     return render(request, "home.html", context)
 
 
-@require_safe
-@never_cache
-def healthz(request):
+def database_answers():
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
-        return HttpResponse("database unavailable", content_type="text/plain", status=503)
-    return HttpResponse("ok", content_type="text/plain")
+        return False
+    return True
+
+
+def cache_health():
+    """How the cache answers: Redis is pinged (not again within its pause after a failure)."""
+    ping = getattr(cache, "ping", None)
+    if ping is None:
+        return "local"  # this process's memory: nothing to reach
+    return "ok" if ping() else "unavailable"
+
+
+@require_safe
+@never_cache
+def healthz(request):
+    """200 while the database answers, else 503; the cache is reported, never fatal."""
+    database = database_answers()
+    lines = [f"database: {'ok' if database else 'unavailable'}", f"cache: {cache_health()}"]
+    return HttpResponse(
+        "\n".join(lines) + "\n", content_type="text/plain", status=200 if database else 503
+    )
 
 
 def sides(meeting, participations):

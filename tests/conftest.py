@@ -14,6 +14,38 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _close_streamed_responses(monkeypatch):
+    """Close every streamed response at the end of the test, as a WSGI server closes each.
+
+    A streamed body has read its first rows before the view returns
+    (backchannel/streaming.py), so one a test did not read to the end holds a database
+    cursor open; left to the garbage collector, it would close that cursor in some
+    later test's transaction, which then fails.
+    """
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    from backchannel import streaming
+
+    opened = []
+
+    class Tracked(streaming.StreamingHttpResponse):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            opened.append(self)
+
+    monkeypatch.setattr(streaming, "StreamingHttpResponse", Tracked)
+    yield
+    request_finished.disconnect(close_old_connections)  # as the test client does
+    try:
+        for response in opened:
+            if not response.closed:
+                response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def pytest_configure(config):
     """Hypothesis caches what it learns under ./.hypothesis, even while collecting;
     point it at a temporary folder, removed at the end, so the working tree stays clean."""

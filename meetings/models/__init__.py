@@ -1,5 +1,6 @@
 """The meetings app's models, one module per part of the record."""
 
+from .cachestate import MissedCacheBump
 from .catalogue import City, DialogueSeries, Source, Topic
 from .choices import (
     LINK_SCHEMES,
@@ -26,6 +27,7 @@ __all__ = [
     "DialogueSeries",
     "Meeting",
     "MeetingQuerySet",
+    "MissedCacheBump",
     "Participation",
     "PublicMeetingCount",
     "Quote",

@@ -1,8 +1,15 @@
+import os
+import shutil
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLResolver, get_resolver, reverse
 
+from backchannel import rediscache
+from meetings import cache as meetings_cache
 from tests.factories import make_berlin_meeting
+
+from .redis_servers import HOST, Clock, PrivateRedis, SilentPort, free_port, use_redis
 
 STAFF_PASSWORD = "correct horse battery staple"
 
@@ -55,6 +62,48 @@ def public_urls(public_record):
             unknown.append(route or f"{namespace}: unnamed")
     assert unknown == [], "teach the public_urls fixture these routes"
     return urls
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A fresh process as far as the cache code knows, with a clock the test moves."""
+    fake = Clock()
+    monkeypatch.setattr(rediscache, "clock", fake)
+    monkeypatch.setattr(meetings_cache, "clock", fake)
+    monkeypatch.setattr(rediscache, "_outages", {})
+    monkeypatch.setattr(meetings_cache, "_catch_up", meetings_cache.CatchUp())
+    return fake
+
+
+@pytest.fixture
+def refusing_redis(settings, clock):
+    """REDIS_URL set, nothing listening on its port: every connection is refused."""
+    url = f"redis://{HOST}:{free_port()}/12"
+    use_redis(settings, url)
+    return url
+
+
+@pytest.fixture
+def silent_redis(settings, clock):
+    """REDIS_URL set to a port that takes connections and never answers."""
+    port = SilentPort()
+    use_redis(settings, port.url)
+    yield port
+    port.close()
+
+
+@pytest.fixture
+def private_redis(settings, clock, tmp_path):
+    """REDIS_URL set to a redis-server of the test's own, which it may stop and start."""
+    if shutil.which("redis-server") is None:
+        assert not os.environ.get("CI"), "CI must have redis-server for the Redis outage tests"
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    server = PrivateRedis(tmp_path)
+    server.start()
+    use_redis(settings, server.url)
+    yield server
+    if server.running():
+        server.stop()
 
 
 # Staff in each role, for the tests of what the admin lets through.

@@ -98,7 +98,10 @@ def test_health_check_answers_503_while_the_database_is_away(client):
     with database_unreachable():
         response = client.get("/healthz")
 
-    assert (response.status_code, response.content) == (503, b"database unavailable")
+    assert (response.status_code, response.content) == (
+        503,
+        b"database: unavailable\ncache: local\n",
+    )
     assert response["Retry-After"] == "30"
     assert client.get("/healthz").status_code == 200
 

@@ -117,4 +117,4 @@ def test_https_from_the_proxy_is_served(client):
 def test_health_check_answers_over_plain_http(client):
     response = client.get("/healthz")
 
-    assert (response.status_code, response.content) == (200, b"ok")
+    assert (response.status_code, response.content) == (200, b"database: ok\ncache: local\n")

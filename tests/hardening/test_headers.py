@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -103,12 +104,36 @@ def test_public_pages_are_the_same_for_staff_and_do_not_vary_on_cookie(
             assert "Set-Cookie" not in seen.headers, url
 
 
-@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "TRACE", "OPTIONS"])
-def test_public_views_answer_only_get_and_head(client, public_urls, method):
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "TRACE", "PURGE"])
+def test_public_views_answer_405_before_csrf(public_urls, staff_user, method):
+    """Any method but GET, HEAD and OPTIONS: 405, for visitors and for staff alike,
+    before the CSRF check (which would answer 403) and without Vary: Cookie."""
+    visitor = Client(enforce_csrf_checks=True)
+    staff = Client(enforce_csrf_checks=True)
+    staff.force_login(staff_user)
     for url in public_urls:
-        response = client.generic(method, url)
+        for client in (visitor, staff):
+            response = client.generic(method, url, "title=x", "application/x-www-form-urlencoded")
+
+            assert (response.status_code, response["Allow"]) == (405, "GET, HEAD"), url
+            assert "Cookie" not in response.get("Vary", ""), url
+            assert "Set-Cookie" not in response.headers, url
+
+
+def test_public_views_answer_options_as_django_does(client, public_urls):
+    for url in public_urls:
+        response = client.options(url)
 
         assert (response.status_code, response["Allow"]) == (405, "GET, HEAD"), url
+
+
+def test_admin_still_checks_csrf(staff_user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_user)
+
+    response = client.post(reverse("admin:people_person_add"), {"full_name": "Forged"})
+
+    assert response.status_code == 403
 
 
 def test_public_views_answer_head(client, public_urls):

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
 
-from backchannel import routers
+from backchannel import rediscache, routers
+from meetings import cache as meetings_cache
 
 
 def _add_replica_mirror():
@@ -50,11 +51,14 @@ def _redis_answers():
 
 
 @pytest.fixture
-def redis_caches(settings):
+def redis_caches(settings, monkeypatch):
     """The caches production has with REDIS_URL: Redis shared, page copies per worker.
 
-    Under a key prefix of its own, so tests never meet each other's entries.
+    Under a key prefix of its own, so tests never meet each other's entries, and with
+    the Redis state of a fresh process.
     """
+    monkeypatch.setattr(rediscache, "_outages", {})
+    monkeypatch.setattr(meetings_cache, "_catch_up", meetings_cache.CatchUp())
     if not _redis_answers():
         # CI starts Redis, so there these tests always run.
         assert not os.environ.get("CI"), f"Redis does not answer at {REDIS_TEST_URL}"
@@ -62,7 +66,7 @@ def redis_caches(settings):
     prefix = f"backchannel-test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "backchannel.rediscache.ResilientRedisCache",
             "LOCATION": REDIS_TEST_URL,
             "KEY_PREFIX": prefix,
         },

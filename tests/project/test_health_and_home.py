@@ -10,13 +10,17 @@ pytestmark = pytest.mark.django_db
 
 def test_healthz_answers_ok(client):
     response = client.get("/healthz")
-    assert (response.status_code, response.content) == (200, b"ok")
+    assert (response.status_code, response.content) == (200, b"database: ok\ncache: local\n")
+    assert response["Content-Type"] == "text/plain"
 
 
 def test_healthz_answers_503_when_the_database_does_not(client):
     with mock.patch("meetings.views.connection.cursor", side_effect=OperationalError("down")):
         response = client.get("/healthz")
-    assert response.status_code == 503
+    assert (response.status_code, response.content) == (
+        503,
+        b"database: unavailable\ncache: local\n",
+    )
 
 
 def test_healthz_is_not_redirected_to_https(client, settings):

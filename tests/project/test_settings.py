@@ -107,6 +107,16 @@ def test_with_redis_each_worker_also_keeps_page_copies():
     assert with_redis == "['default', 'pages']"
 
 
+def test_with_redis_the_cache_survives_its_outages_and_sessions_stay_in_the_database():
+    secret = {"DJANGO_SECRET_KEY": "x" * 50}
+    redis = {"REDIS_URL": "redis://127.0.0.1:6379/0"}
+    expression = "s.CACHES['default']['BACKEND'], s.SESSION_ENGINE"
+    assert _printed_setting(expression, **secret, **redis) == (
+        "backchannel.rediscache.ResilientRedisCache django.contrib.sessions.backends.db"
+    )
+    assert _printed_setting("s.SESSION_ENGINE", **secret) == "django.contrib.sessions.backends.db"
+
+
 def test_public_caching_needs_a_shared_cache_in_production():
     secret = {"DJANGO_SECRET_KEY": "x" * 50}
     assert _cache_seconds(**secret) == 0
