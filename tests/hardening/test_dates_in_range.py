@@ -322,8 +322,8 @@ def test_meeting_dates_migration_reverses_and_keeps_the_count_triggers():
         then.objects.all().delete()
         added_since = {
             "meetings_meeting_dates_in_range",  # 0009
-            "meetings_meeting_unknown_exactly_when_undated",  # 0010
-            "meeting_review_queue_idx",  # 0010
+            "meetings_meeting_unknown_exactly_when_undated",  # 0011
+            "meeting_review_queue_idx",  # 0011
         }
         assert index_names() == indexes - added_since
     finally:

@@ -1,6 +1,6 @@
 """'unknown' is the date precision exactly when a meeting has no start date: stored so,
 checked by the database, and shown as ``unknown`` in the exports ("date unknown" in the
-admin: tests/admin/test_meeting_dates.py). Migration 0010 fixes the rows written before."""
+admin: tests/admin/test_meeting_dates.py). Migration 0011 fixes the rows written before."""
 
 import csv
 import datetime
@@ -18,7 +18,7 @@ from tests.factories import make_meeting, make_source
 
 pytestmark = pytest.mark.django_db
 
-BEFORE = ("meetings", "0009_dates_in_range")
+BEFORE = ("meetings", "0010_missed_cache_bump")
 
 
 def test_meeting_without_a_date_is_stored_with_precision_unknown():
@@ -77,7 +77,7 @@ def _models_at(node):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_migration_0010_makes_undated_meetings_unknown_and_back():
+def test_migration_0011_makes_undated_meetings_unknown_and_back():
     from tests.meetings.test_public_counts import installed_trigger_code, written_trigger_code
 
     call_command("migrate", *BEFORE, verbosity=0)
@@ -98,7 +98,7 @@ def test_migration_0010_makes_undated_meetings_unknown_and_back():
             created_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC),
             updated_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC),
         )
-        call_command("migrate", "meetings", "0010", verbosity=0)
+        call_command("migrate", "meetings", "0011", verbosity=0)
         assert _precisions() == {"undated": "unknown", "dated": "month"}
         assert _history_precisions() == ["unknown"]
         assert installed_trigger_code() == written_trigger_code()

@@ -34,7 +34,7 @@ def unknown_becomes_day(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0009_dates_in_range'),
+        ('meetings', '0010_missed_cache_bump'),
     ]
 
     operations = [
