@@ -22,6 +22,7 @@ from django.http import JsonResponse
 from django_countries import countries
 
 from .slugs import unique_slug
+from .text import not_text_error, xml_safe
 
 NEW = "new:"
 MAX_TYPED = 300  # characters of a typed name; longer is not a name
@@ -49,7 +50,9 @@ class CreatableChoiceMixin:
         text = typed_text(value)
         if self.create is None or not text:
             raise ValidationError("Choose one of the records offered.", code="invalid_choice")
-        return self.create(text)
+        if message := not_text_error(text):  # before the text reaches a query
+            raise ValidationError(message, code="not_text")
+        return self.create(xml_safe(text))
 
 
 class CreatableModelChoiceField(CreatableChoiceMixin, forms.ModelChoiceField):
