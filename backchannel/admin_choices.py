@@ -105,6 +105,18 @@ class KnownKeysMixin:
     def optgroups(self, name, value, attr=None):
         return super().optgroups(name, [item for item in value if self._is_key(item)], attr)
 
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        if self.allow_multiple_selected:
+            # select2's "clear all" is a <span> inside its list of choices, which screen
+            # readers cannot make sense of; each choice keeps its own ×.
+            attrs["data-allow-clear"] = "false"
+        return attrs
+
+    @property
+    def media(self):
+        return _with_staff_script(super().media)
+
     def _is_key(self, value):
         key = self.field.remote_field.model._meta.pk
         try:
@@ -112,6 +124,12 @@ class KnownKeysMixin:
         except ValidationError:
             return False
         return not is_new(value)
+
+
+def _with_staff_script(media):
+    """Django's autocomplete media (jQuery, select2, jquery.init.js, autocomplete.js, in
+    that order), then static/staff/autocomplete.js, which needs them all."""
+    return forms.Media(js=[*media._js, "staff/autocomplete.js"], css=media._css)
 
 
 class AutocompleteSelect(KnownKeysMixin, BaseSelect):
@@ -144,10 +162,6 @@ class CreatableWidgetMixin(KnownKeysMixin):
                 options.append(self.create_option(name, item, label, True, len(options)))
         return groups
 
-    @property
-    def media(self):
-        base = super().media  # jQuery, select2, jquery.init.js, in that order
-        return forms.Media(js=[*base._js, "staff/autocomplete.js"], css=base._css)
 
 
 class CreatableAutocompleteSelect(CreatableWidgetMixin, BaseSelect):
@@ -182,6 +196,10 @@ class CountryAutocomplete(AutocompleteMixin, forms.SelectMultiple):
             "data-placeholder": "",
             "lang": self.i18n_name,
         }
+
+    @property
+    def media(self):
+        return _with_staff_script(super().media)
 
     def optgroups(self, name, value, attr=None):
         chosen = [str(code) for code in value if str(code) in countries]

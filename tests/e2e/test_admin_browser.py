@@ -8,7 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from meetings.models import Meeting
-from tests.factories import make_city, make_person
+from tests.factories import make_city, make_person, make_source
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,24 +52,25 @@ def test_editor_records_berlin_talks_and_publisher_publishes(live_server, page, 
     make_person(full_name="Choe Son Hui", slug="choe-son-hui", country="KP")
     make_person(full_name="Robert Gallucci", slug="robert-gallucci")
     make_person(full_name="Suzanne DiMaggio", slug="suzanne-dimaggio")
+    make_source(title="Report on the Berlin talks")
 
     _log_in(page, live_server, "editor", "/admin/meetings/meeting/add/")
     expect(page.get_by_role("heading", name="Add meeting")).to_be_visible()
-    page.get_by_label("Title").press_sequentially("Talks in Berlin")
+    page.get_by_role("textbox", name="Title:", exact=True).press_sequentially("Talks in Berlin")
     expect(page.get_by_label("Slug")).to_have_value("talks-in-berlin")
     page.get_by_label("Status").select_option("held")
-    page.get_by_label("Date precision").select_option("month")
-    page.get_by_label("Start date").fill("2017-10-01")
+    page.get_by_label("Date: year").fill("2017")
+    page.get_by_label("Date: month").select_option("10")
     _autocomplete(page, "id_city", "Berl", "Berlin, Germany")
     page.get_by_label("Venue").fill("a hotel in Berlin")
-    page.select_option("#id_parties", ["KP", "US"])
     _participant(page, 0, "Choe Son Hui", "KP", "official", "head")
     _participant(page, 1, "Robert Gallucci", "US", "former_official")
     _participant(page, 2, "Suzanne DiMaggio", "US", "expert")
+    _autocomplete(page, "id_sources", "Berlin", "Report on the Berlin talks")
     page.get_by_role("button", name="Save and continue editing").click()
 
     expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
-    expect(page.locator(".field-track_summary .readonly")).to_have_text(BERLIN_TRACK)
+    expect(page.locator("#track-preview")).to_have_text(BERLIN_TRACK)
     expect(page.locator(".field-visibility .readonly")).to_have_text("Confidential")
     page.screenshot(path=artifacts_dir / "admin-meeting-form.png", full_page=True)
     meeting = Meeting.objects.get(slug="talks-in-berlin")
@@ -78,9 +79,13 @@ def test_editor_records_berlin_talks_and_publisher_publishes(live_server, page, 
         "confidential",
         3,
     )
+    assert ([str(p) for p in meeting.parties], meeting.date_display) == (
+        ["KP", "US"],
+        "October 2017",
+    )
 
     _log_in(page, live_server, "publisher", f"/admin/meetings/meeting/{meeting.pk}/change/")
-    expect(page.locator(".field-track_summary .readonly")).to_have_text(BERLIN_TRACK)
+    expect(page.locator("#track-preview")).to_have_text(BERLIN_TRACK)
     page.get_by_label("Visibility").select_option("public")
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
