@@ -163,7 +163,6 @@ class CreatableWidgetMixin(KnownKeysMixin):
         return groups
 
 
-
 class CreatableAutocompleteSelect(CreatableWidgetMixin, BaseSelect):
     pass
 
