@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalmeeting',
             name='review_note',
-            field=models.TextField(blank=True, help_text='For the publisher: what to check before publishing. Staff only.'),
+            field=models.TextField(blank=True, db_default='', help_text='For the publisher: what to check before publishing. Staff only.'),
         ),
         migrations.AddField(
             model_name='historicalmeeting',
@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='meeting',
             name='review_note',
-            field=models.TextField(blank=True, help_text='For the publisher: what to check before publishing. Staff only.'),
+            field=models.TextField(blank=True, db_default='', help_text='For the publisher: what to check before publishing. Staff only.'),
         ),
         migrations.AddField(
             model_name='meeting',

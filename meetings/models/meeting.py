@@ -133,6 +133,7 @@ class Meeting(RecordModel):
     )
     review_note = models.TextField(
         blank=True,
+        db_default="",  # the release before inserts meetings without it
         help_text="For the publisher: what to check before publishing. Staff only.",
     )
 
