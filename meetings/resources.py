@@ -7,6 +7,8 @@ precision follows (a year alone: ``year``; no date: ``unknown``). Exports write 
 and ``end``, so an exported file imports again as it was.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django_countries import countries
 from import_export import fields, widgets
@@ -28,8 +30,8 @@ def _number(row, column):
     text = str(row.get(column) or "").strip()
     if not text:
         return None
-    if not text.isdigit():
-        raise ValueError(f"{column}: “{text}” is not a number.")
+    if not re.fullmatch(r"[0-9]{1,4}", text):
+        raise ValueError(f"{column}: “{text[:20]}” is not a number.")
     return int(text)
 
 

@@ -81,6 +81,8 @@ def test_import_reads_dates_as_the_sources_give_them(client, editor, header, cel
         ("year,month,day", "2019,4,31", {"date": ["April 2019 has 30 days."]}),
         ("year,month,day", "2019,March,", {"date": ["month: “March” is not a number."]}),
         ("year,month,day", ",3,", {"date": ["Give the year as well."]}),
+        ("year,month,day", "2019,٣,", {"date": ["month: “٣” is not a number."]}),
+        ("year,month,day", "20190,3,", {"date": ["year: “20190” is not a number."]}),
         ("date,year", "2019,2019", {"date": ["Give date or year, month, day, not both."]}),
         (
             "date,end",

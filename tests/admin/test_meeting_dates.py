@@ -68,6 +68,12 @@ def test_meeting_dates_from_their_parts(client, editor, start, end, stored):
         (("", "3", ""), ("", "", ""), {"start_date": ["Give the year as well."]}),
         (("20x9", "", ""), ("", "", ""), {"start_date": ["Enter a whole number."]}),
         (
+            ("99999", "", ""),
+            ("", "", ""),
+            {"start_date": ["Give the year in four digits, such as 2019."]},
+        ),
+        (("2019", "3", "9" * 30), ("", "", ""), {"start_date": ["March 2019 has 31 days."]}),
+        (
             ("2019", "13", ""),
             ("", "", ""),
             {"start_date": ["Select a valid choice. 13 is not one of the available choices."]},
