@@ -6,12 +6,12 @@ ready for review; a publisher publishes it from the queue; the public listing sh
 import io
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from meetings.models import City, Meeting, Source, Topic
 from people.models import Person
+from tests.e2e.admin_forms import choose, log_in, staff, start_meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,27 +48,11 @@ class Visit:
             self.csp.append(message.text)
 
     def log_in(self, name, next_path):
-        self.page.context.clear_cookies()
-        self.page.goto(f"{self.url}/admin/login/?next={next_path}")
-        self.page.get_by_label("Username").fill(name)
-        self.page.get_by_label("Password").fill(f"{name}-password")
-        self.page.get_by_role("button", name="Log in").click()
-
-
-def _staff(name, group):
-    user = User.objects.create_user(name, password=f"{name}-password", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-
-
-def _choose(page, select_id, typed, choice):
-    """Type in the autocomplete replacing <select id=select_id> and pick ``choice``."""
-    page.locator(f"#{select_id} + .select2").click()
-    page.locator(".select2-container--open .select2-search__field").fill(typed)
-    page.locator(".select2-container--open .select2-results__option", has_text=choice).click()
+        log_in(self.page, self.url, name, next_path)
 
 
 def _add(page, select_id, typed, noun):
-    _choose(page, select_id, typed, f"Add “{typed}” as a new {noun}")
+    choose(page, select_id, typed, f"Add “{typed}” as a new {noun}")
 
 
 def _participant(page, row, name, side, capacity, role, title, anonymised):
@@ -92,12 +76,7 @@ def _no_horizontal_scroll(page):
 def enter_the_stockholm_case(visit, shots):
     page = visit.page
     visit.log_in("editor", "/admin/meetings/meeting/add/")
-    expect(page.get_by_role("heading", name="Add meeting")).to_be_visible()
-    page.get_by_role("textbox", name="Title:", exact=True).press_sequentially(TITLE)
-    expect(page.get_by_label("Slug")).to_have_value("north-korea-us-talks-in-stockholm")
-    page.get_by_label("Status").select_option("held")
-    page.get_by_label("Date: year").fill("2019")
-    page.get_by_label("Date: month").select_option("3")
+    start_meeting(page, TITLE, "north-korea-us-talks-in-stockholm", "2019", "3")
     _add(page, "id_city", "Stockholm, Sweden", "city")
     page.get_by_label("Occasion").fill("Hosted by a Swedish institute")
     for row, participant in enumerate(PARTICIPANTS):
@@ -147,8 +126,8 @@ def test_stockholm_case_from_entry_to_publication(live_server, page, artifacts_d
     publishing; the public listing. The city, the three people, the topic and the source
     are added on the meeting's own page by typing their names."""
     call_command("setup_roles", stdout=io.StringIO())
-    _staff("editor", "Editors")
-    _staff("publisher", "Publishers")
+    staff("editor", "Editors")
+    staff("publisher", "Publishers")
     page.set_viewport_size(VIEWPORTS[viewport])
     shots = artifacts_dir / f"stockholm-{viewport}"
     shots.mkdir(exist_ok=True)
