@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from backchannel.slugs import slug_from, unique_slug
 from meetings.models import City, Meeting
+from people.models import Person
 from tests.admin.helpers import meeting_form_data
 from tests.factories import make_meeting
 
@@ -87,3 +88,11 @@ def test_a_city_slug_left_empty_is_made_from_its_name(client, editor):
     data = {"name": "Kuala Lumpur", "slug": "", "country": "MY"}
     assert client.post(reverse("admin:meetings_city_add"), data).status_code == 302
     assert City.objects.get().slug == "kuala-lumpur"
+
+
+def test_a_persons_slug_left_empty_is_made_from_their_name(client, editor):
+    client.force_login(editor)
+    data = {"full_name": "Kim Kye-gwan", "slug": "", "country": "KP"}
+    data |= {"affiliations-TOTAL_FORMS": "0", "affiliations-INITIAL_FORMS": "0"}
+    assert client.post(reverse("admin:people_person_add"), data).status_code == 302
+    assert Person.objects.get().slug == "kim-kye-gwan"
