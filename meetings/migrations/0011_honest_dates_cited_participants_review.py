@@ -80,6 +80,16 @@ class Migration(migrations.Migration):
             name='date_precision',
             field=models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year'), ('unknown', 'Date unknown')], default='unknown', help_text="How precisely the sources date the meeting: 'unknown' exactly when there is no start date.", max_length=7),
         ),
+        migrations.AlterField(
+            model_name='historicalmeeting',
+            name='visibility',
+            field=models.CharField(choices=[('confidential', 'Confidential'), ('participants_withheld', 'Participants withheld'), ('public', 'Public')], default='confidential', help_text='Confidential meetings never appear on public pages. A meeting leaves confidential only with at least one source.', max_length=21),
+        ),
+        migrations.AlterField(
+            model_name='meeting',
+            name='visibility',
+            field=models.CharField(choices=[('confidential', 'Confidential'), ('participants_withheld', 'Participants withheld'), ('public', 'Public')], default='confidential', help_text='Confidential meetings never appear on public pages. A meeting leaves confidential only with at least one source.', max_length=21),
+        ),
         migrations.RunPython(undated_become_unknown, unknown_becomes_day),
         migrations.AddIndex(
             model_name='meeting',

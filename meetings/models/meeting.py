@@ -109,7 +109,8 @@ class Meeting(RecordModel):
         max_length=21,
         choices=Visibility,
         default=Visibility.CONFIDENTIAL,
-        help_text="Confidential meetings never appear on public pages.",
+        help_text="Confidential meetings never appear on public pages. A meeting leaves "
+        "confidential only with at least one source.",
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="meetings")
     summary = models.TextField(blank=True, help_text="Public.")
