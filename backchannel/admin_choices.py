@@ -1,4 +1,4 @@
-"""Admin choices that stay small: records chosen or added by typing, countries by autocomplete.
+"""Admin choices that stay small: records chosen or added by typing.
 
 - ``AutocompleteAdmin`` gives a ModelAdmin's autocomplete fields widgets that never
   fail on a forged value, and adds the creatable ones below.
@@ -8,18 +8,13 @@
   says what is wrong with it (``create``). ``records_to_save`` lists them; the admin
   saves them with the record that uses them, in the same transaction, so nothing is
   added when the form is refused.
-- ``CountryAutocomplete`` loads countries from ``countries_json`` as staff type, instead
-  of a 250-option list in the page.
 - ``SlugFilledForm`` makes a slug from the name when staff leave the slug empty.
 """
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteMixin
 from django.contrib.admin.widgets import AutocompleteSelect as BaseSelect
 from django.contrib.admin.widgets import AutocompleteSelectMultiple as BaseSelectMultiple
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
-from django_countries import countries
 
 from .slugs import unique_slug
 from .text import not_text_error, xml_safe
@@ -115,7 +110,7 @@ class KnownKeysMixin:
 
     @property
     def media(self):
-        return _with_staff_script(super().media)
+        return with_staff_script(super().media)
 
     def _is_key(self, value):
         key = self.field.remote_field.model._meta.pk
@@ -126,7 +121,7 @@ class KnownKeysMixin:
         return not is_new(value)
 
 
-def _with_staff_script(media):
+def with_staff_script(media):
     """Django's autocomplete media (jQuery, select2, jquery.init.js, autocomplete.js, in
     that order), then static/staff/autocomplete.js, which needs them all."""
     return forms.Media(js=[*media._js, "staff/autocomplete.js"], css=media._css)
@@ -169,65 +164,6 @@ class CreatableAutocompleteSelect(CreatableWidgetMixin, BaseSelect):
 
 class CreatableAutocompleteSelectMultiple(CreatableWidgetMixin, BaseSelectMultiple):
     pass
-
-
-class CountryAutocomplete(AutocompleteMixin, forms.SelectMultiple):
-    """Countries chosen by typing their names; the page holds only the chosen ones."""
-
-    def __init__(self, url, attrs=None):
-        super().__init__(field=None, admin_site=None, attrs=attrs)
-        self.url = url
-
-    def get_url(self):
-        return str(self.url)
-
-    def build_attrs(self, base_attrs, extra_attrs=None):
-        attrs = forms.SelectMultiple.build_attrs(self, base_attrs, extra_attrs)
-        classes = f"{attrs.get('class', '')} admin-autocomplete".strip()
-        return attrs | {
-            "class": classes,
-            "data-ajax--cache": "true",
-            "data-ajax--delay": 250,
-            "data-ajax--type": "GET",
-            "data-ajax--url": self.get_url(),
-            "data-theme": "admin-autocomplete",
-            "data-allow-clear": "false",
-            "data-placeholder": "",
-            "lang": self.i18n_name,
-        }
-
-    @property
-    def media(self):
-        return _with_staff_script(super().media)
-
-    def optgroups(self, name, value, attr=None):
-        chosen = [str(code) for code in value if str(code) in countries]
-        options = [
-            self.create_option(name, code, countries.name(code), True, index)
-            for index, code in enumerate(chosen)
-        ]
-        return [(None, options, 0)]
-
-
-def countries_json(request):
-    """Countries whose name or code matches ``term``, as the admin's select2 reads them:
-    the country with that code first, then names that start so, then the others."""
-    term = request.GET.get("term", "").strip().casefold()[:60]
-    found = {}  # by code: the countries listed first (COUNTRIES_FIRST) come twice
-    for code, name in countries:
-        rank = _country_rank(term, code.casefold(), name.casefold())
-        if rank is not None:
-            found[code] = (rank, name, code)
-    results = [{"id": code, "text": name} for _rank, name, code in sorted(found.values())]
-    return JsonResponse({"results": results[:30], "pagination": {"more": False}})
-
-
-def _country_rank(term, code, name):
-    if not term or term == code:
-        return 0
-    if name.startswith(term) or f" {term}" in name:
-        return 1
-    return 2 if term in name else None
 
 
 class SlugFilledForm(forms.ModelForm):

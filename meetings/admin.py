@@ -12,12 +12,8 @@ from django.utils.text import smart_split, unescape_string_literal
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 
-from backchannel.admin_choices import (
-    AutocompleteAdmin,
-    SlugFilledForm,
-    countries_json,
-    records_to_save,
-)
+from backchannel.admin_choices import AutocompleteAdmin, records_to_save
+from backchannel.admin_countries import countries_json
 from backchannel.admin_tools import (
     EstimatedCountPaginator,
     GuardedHistoryAdmin,
@@ -26,9 +22,10 @@ from backchannel.admin_tools import (
 )
 from people.models import Person
 
+from .admin_catalogue import form_for
 from .admin_review import AwaitingPublicationFilter, ReviewAdmin
 from .forms import MeetingForm, ParticipationForm, ParticipationFormSet
-from .models import City, DialogueSeries, Meeting, Participation, Quote, Source, Topic
+from .models import City, Meeting, Participation
 from .new_records import city_from, person_from, source_from, topic_from
 from .resources import MeetingResource
 from .services import (
@@ -71,11 +68,6 @@ def host_countries():
     return in_use.order_by().values_list("country", flat=True).distinct()
 
 
-def form_for(request, form_class, **attributes):
-    """The participation form, checking the naming rule for this request's user."""
-    return type(form_class.__name__, (form_class,), {"user": request.user, **attributes})
-
-
 HIDDEN_NOTE = "Role and title stay internal."
 
 
@@ -98,7 +90,7 @@ class ParticipationInline(AutocompleteAdmin, admin.StackedInline):
     extra = 3
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person")
+        return super().get_queryset(request).select_related("person").prefetch_related("sources")
 
     def get_extra(self, request, obj=None, **kwargs):
         return 1 if obj is not None else self.extra  # three empty rows to start a meeting
@@ -298,73 +290,3 @@ class MeetingAdmin(AutocompleteAdmin, ReviewAdmin, ImportExportMixin, GuardedHis
 
     def get_import_data_kwargs(self, **kwargs):
         return super().get_import_data_kwargs(**kwargs) | {"rollback_on_validation_errors": True}
-
-
-@admin.register(Participation)
-class ParticipationAdmin(AutocompleteAdmin, GuardedHistoryAdmin):
-    form = ParticipationForm
-    list_display = ["meeting", "person", "side", "capacity", "role", "anonymised"]
-    list_filter = [
-        "capacity",
-        "role",
-        "anonymised",
-        country_in_use_filter("side", "side"),
-    ]
-    list_select_related = ["meeting", "person"]
-    search_fields = ["person__full_name", "person__other_names", "meeting__title"]
-    ordering = ["-pk"]
-    autocomplete_fields = ["meeting", "person", "sources"]
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs["form"] = form_for(request, self.form)
-        return super().get_form(request, obj, change, **kwargs)
-
-
-@admin.register(City)
-class CityAdmin(admin.ModelAdmin):
-    form = SlugFilledForm
-    list_display = ["name", "country", "slug"]
-    list_filter = [country_in_use_filter("country", "country")]
-    search_fields = ["name", "slug"]
-    ordering = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    form = SlugFilledForm
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
-    ordering = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(DialogueSeries)
-class DialogueSeriesAdmin(AutocompleteAdmin, admin.ModelAdmin):
-    form = SlugFilledForm
-    list_display = ["name", "convener", "slug"]
-    list_filter = [("convener", InUseRelatedFilter)]
-    list_select_related = ["convener"]
-    search_fields = ["name", "slug", "convener__name"]
-    ordering = ["name"]
-    autocomplete_fields = ["convener"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "publisher", "published_on", "url"]
-    search_fields = ["title", "publisher", "url", "excerpt"]
-    date_hierarchy = "published_on"
-    ordering = [F("published_on").desc(nulls_last=True), "title"]
-
-
-@admin.register(Quote)
-class QuoteAdmin(AutocompleteAdmin, admin.ModelAdmin):
-    list_display = ["__str__", "person", "meeting", "source"]
-    list_select_related = ["person", "meeting", "source"]
-    search_fields = ["text", "person__full_name", "meeting__title"]
-    ordering = ["-pk"]
-    autocomplete_fields = ["person", "meeting", "source"]

@@ -7,7 +7,8 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django_countries import countries
 
-from backchannel.admin_choices import CountryAutocomplete, SlugFilledForm, records_to_save
+from backchannel.admin_choices import SlugFilledForm, records_to_save
+from backchannel.admin_countries import CountryAutocomplete
 
 from . import dates
 from .date_fields import PartialDateField
