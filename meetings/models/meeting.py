@@ -15,6 +15,19 @@ from .. import dates
 from .catalogue import City, DialogueSeries, Source, Topic
 from .choices import PUBLIC_VISIBILITIES, DatePrecision, Status, Track, Visibility
 
+NO_SOURCE_TO_PUBLISH = (
+    "A meeting leaves confidential only with at least one source: add the source that "
+    "reports it (under Record), then publish."
+)
+LAST_SOURCE_OF_PUBLISHED = (
+    "This meeting is published: it keeps at least one source. Add another before removing "
+    "this one, or ask a publisher to make the meeting confidential."
+)
+
+
+def _has_any(sources):
+    return sources.exists() if isinstance(sources, models.QuerySet) else bool(sources)
+
 
 class MeetingQuerySet(models.QuerySet):
     def public(self):
@@ -51,10 +64,11 @@ class Meeting(RecordModel):
     )
     end_date = models.DateField(null=True, blank=True, help_text="Not before the start date.")
     date_precision = models.CharField(
-        max_length=5,
+        max_length=7,
         choices=DatePrecision,
-        default=DatePrecision.DAY,
-        help_text="How precisely the sources date the meeting.",
+        default=DatePrecision.UNKNOWN,
+        help_text="How precisely the sources date the meeting: 'unknown' exactly when "
+        "there is no start date.",
     )
     city = models.ForeignKey(
         City, on_delete=models.PROTECT, null=True, blank=True, related_name="meetings"
@@ -95,7 +109,8 @@ class Meeting(RecordModel):
         max_length=21,
         choices=Visibility,
         default=Visibility.CONFIDENTIAL,
-        help_text="Confidential meetings never appear on public pages.",
+        help_text="Confidential meetings never appear on public pages. A meeting leaves "
+        "confidential only with at least one source.",
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="meetings")
     summary = models.TextField(blank=True, help_text="Public.")
@@ -110,6 +125,18 @@ class Meeting(RecordModel):
         db_index=True,
         help_text="When the meeting last left confidential: the date the public sees.",
     )
+    review_requested_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an editor marked the meeting ready for review; empty once it is "
+        "published or the mark is withdrawn.",
+    )
+    review_note = models.TextField(
+        blank=True,
+        db_default="",  # the release before inserts meetings without it
+        help_text="For the publisher: what to check before publishing. Staff only.",
+    )
 
     objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords()
@@ -121,6 +148,11 @@ class Meeting(RecordModel):
             models.Index(fields=["visibility", "start_date"], name="meeting_visibility_date_idx"),
             models.Index(fields=["start_date"], name="meeting_start_date_idx"),
             models.Index(fields=["track"], name="meeting_track_idx"),
+            models.Index(
+                fields=["review_requested_at"],
+                name="meeting_review_queue_idx",
+                condition=Q(review_requested_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -151,22 +183,36 @@ class Meeting(RecordModel):
                 condition=Q(date_precision__in=DatePrecision.values),
                 name="%(app_label)s_%(class)s_date_precision_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True, date_precision=DatePrecision.UNKNOWN)
+                | Q(Q(start_date__isnull=False), ~Q(date_precision=DatePrecision.UNKNOWN)),
+                name="%(app_label)s_%(class)s_unknown_exactly_when_undated",
+                violation_error_message="The date precision is 'unknown' exactly when there "
+                "is no start date.",
+            ),
         ]
 
     def __str__(self):
         return self.title
+
+    # The sources a form or an import is about to save with this meeting, for clean() to
+    # check the publication rule against; None means the stored ones.
+    pending_sources = None
 
     def save(self, *args, **kwargs):
         from ..services import meeting_apply_track
 
         meeting_apply_track(self)
         self._apply_publication()
+        self.date_precision = dates.precision_for(self.start_date, self.date_precision)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
                 *kwargs["update_fields"],
                 "track",
                 "side_tracks",
                 "published_at",
+                "review_requested_at",
+                "date_precision",
             }
         super().save(*args, **kwargs)
 
@@ -177,20 +223,56 @@ class Meeting(RecordModel):
         # The public never learns how long a record was kept confidential.
         if self.visibility == Visibility.CONFIDENTIAL:
             self.published_at = None
-        elif self.published_at is None:
-            self.published_at = timezone.now()
+        else:
+            self.review_requested_at = None  # published: nothing waits any more
+            if self.published_at is None:
+                self.published_at = timezone.now()
 
     def clean(self):
         super().clean()
+        self._clean_dates()
+        if message := self.publication_error():
+            field = "visibility" if message == NO_SOURCE_TO_PUBLISH else "sources"
+            raise ValidationError({field: message})
+
+    def _clean_dates(self):
         if self.end_date and not self.start_date:
             raise ValidationError({"end_date": "An end date needs a start date."})
         if self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date cannot be before the start date."})
+        if self.start_date and self.date_precision == DatePrecision.UNKNOWN:
+            raise ValidationError(
+                {"date_precision": "A dated meeting is known to a day, a month or a year."}
+            )
         if not dates.fits_precision(self.start_date, self.date_precision):
             period = "month" if self.date_precision == dates.MONTH else "year"
             raise ValidationError(
                 {"start_date": f"With {period} precision, give the first day of the {period}."}
             )
+
+    def publication_error(self):
+        """Why this meeting may not be shown publicly as it is about to be saved, or None.
+
+        A meeting leaves confidential only with at least one source, and a published one
+        keeps its last source (one published before this rule, with none, may still be
+        edited). The sources checked are ``pending_sources`` when a form is about to save
+        them, else the stored ones.
+        """
+        if self.visibility == Visibility.CONFIDENTIAL:
+            return None
+        stored = self.sources.all() if self.pk else Source.objects.none()
+        pending = stored if self.pending_sources is None else self.pending_sources
+        if _has_any(pending):
+            return None
+        if self._stored_visibility() in {None, Visibility.CONFIDENTIAL}:
+            return NO_SOURCE_TO_PUBLISH
+        return LAST_SOURCE_OF_PUBLISHED if stored.exists() else None
+
+    def _stored_visibility(self):
+        if self.pk is None:
+            return None
+        stored = Meeting.objects.filter(pk=self.pk).values_list("visibility", flat=True)
+        return stored.first()
 
     @property
     def date_display(self):

@@ -13,7 +13,7 @@ from people.models import Person
 from people.resources import PersonResource
 from tests.factories import make_berlin_meeting, make_city, make_person, make_topic
 
-HEADER = "slug,title,start_date,date_precision,city,status,parties,track_override,visibility,topics"
+HEADER = "slug,title,date,city,status,parties,track_override,visibility,topics"
 
 
 def _upload(client, model, text):
@@ -49,8 +49,8 @@ def test_meeting_import_previews_then_writes_and_derives_the_track(client, publi
     text = "\n".join(
         [
             HEADER,
-            'berlin-2017,Berlin talks,2017-10-01,month,berlin,held,"KP,US",,public,sanctions',
-            'oslo-2018,Oslo talks,2018-01-01,year,,reported,"KP,US",2,confidential,',
+            'berlin-2017,Berlin talks,2017-10,berlin,held,"KP,US",,public,sanctions',
+            'oslo-2018,Oslo talks,2018,,reported,"KP,US",2,confidential,',
         ]
     )
     client.force_login(publisher)
@@ -78,16 +78,16 @@ def test_meeting_import_with_one_bad_row_lists_errors_and_writes_nothing(client,
     text = "\n".join(
         [
             HEADER,
-            'good,Good talks,2017-10-01,month,berlin,held,"KP,US",,confidential,',
-            'bad-date,Bad date,2017-10-14,month,berlin,held,"KP,US",,confidential,',
-            'bad-country,Bad country,,day,nowhere,held,"KP,XX",,confidential,',
+            'good,Good talks,2017-10,berlin,held,"KP,US",,confidential,',
+            'bad-date,Bad date,2017-04-31,berlin,held,"KP,US",,confidential,',
+            'bad-country,Bad country,,nowhere,held,"KP,XX",,confidential,',
         ]
     )
     client.force_login(publisher)
     preview = _upload(client, "meetings_meeting", text)
     assert "confirm_form" not in preview.context
     assert _row_errors(preview) == {
-        2: {"start_date": ["With month precision, give the first day of the month."]},
+        2: {"date": ["April 2017 has 30 days."]},
         3: {
             "city": ["No city with slug “nowhere”."],
             "parties": ["Unknown country code(s): XX."],
@@ -97,7 +97,7 @@ def test_meeting_import_with_one_bad_row_lists_errors_and_writes_nothing(client,
 
 
 def test_editor_cannot_publish_through_an_import(client, editor, places):
-    text = HEADER + '\nleak,Leak,,day,,held,"KP,US",,public,'
+    text = HEADER + '\nleak,Leak,,,held,"KP,US",,public,'
     client.force_login(editor)
     preview = _upload(client, "meetings_meeting", text)
     assert _row_errors(preview) == {

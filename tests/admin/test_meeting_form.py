@@ -102,15 +102,7 @@ def test_end_before_start_is_refused_next_to_end_date(client, superuser, three_p
     )
     response = _refused(client, data)
     assert response.context["adminform"].form.errors == {
-        "end_date": ["The end date cannot be before the start date."]
-    }
-
-
-def test_start_date_not_fitting_precision_is_refused(client, superuser):
-    client.force_login(superuser)
-    response = _refused(client, meeting_form_data(date_precision="month", start_date="2017-10-14"))
-    assert response.context["adminform"].form.errors == {
-        "start_date": ["With month precision, give the first day of the month."]
+        "end_date": ["The end cannot be before the date."]
     }
 
 
@@ -128,23 +120,19 @@ def test_person_listed_twice_is_refused_next_to_person(client, superuser):
     ]
 
 
-def test_side_not_among_parties_is_refused_next_to_side(client, superuser):
+def test_every_counted_participants_side_becomes_a_party(client, superuser):
     client.force_login(superuser)
     rows = [
         {"person": make_person().pk, "side": "CN", "capacity": "expert"},
-        {"person": make_person().pk, "side": "CN", "capacity": "expert", "role": "facilitator"},
+        {"person": make_person().pk, "side": "RU", "capacity": "official", "role": "observer"},
     ]
-    response = _refused(client, meeting_form_data(participations=rows))
-    assert _inline_errors(response) == [
-        {
-            "side": [
-                "China is not one of this meeting's parties (North Korea, United States). "
-                "Add it to the parties, choose another side, or make this participant a "
-                "facilitator or observer."
-            ]
-        },
-        {},
-    ]
+    response = client.post(ADD_URL, meeting_form_data(participations=rows, parties=["KP"]))
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    assert ([str(p) for p in meeting.parties], meeting.side_tracks) == (
+        ["CN", "KP"],
+        {"CN": "2", "KP": None},
+    )
 
 
 def test_counted_role_without_side_is_refused_next_to_side(client, superuser):
@@ -167,7 +155,7 @@ def test_refused_change_writes_neither_meeting_nor_rows(client, superuser):
     stray = make_person()
     rows = [
         {"person": kept.pk, "side": "US", "capacity": "expert"},
-        {"person": stray.pk, "side": "RU", "capacity": "expert"},
+        {"person": stray.pk, "side": "", "capacity": "expert", "role": "head"},
     ]
     _refused(client, meeting_form_data(meeting, rows, title="After"), url=change_url(meeting))
     meeting.refresh_from_db()
