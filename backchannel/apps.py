@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 
 
 class BackchannelConfig(AppConfig):
@@ -6,3 +7,9 @@ class BackchannelConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "backchannel"
+
+
+class BackchannelAdminConfig(AdminConfig):
+    """Django's admin, with Backchannel's site (backchannel/admin_site.py) as the default."""
+
+    default_site = "backchannel.admin_site.BackchannelAdminSite"

@@ -15,7 +15,7 @@ class MissedCacheBump(models.Model):
 
     class Meta:
         # Created by meetings' migration 0010, when the cache lived there; only its
-        # owner in Django's state moved (backchannel 0001, meetings 0011).
+        # owner in Django's state moved (backchannel 0001, meetings 0012).
         db_table = "meetings_missedcachebump"
         default_permissions = ()
         ordering = ["pk"]

@@ -56,7 +56,7 @@ if DEBUG:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "backchannel.apps.BackchannelAdminConfig",  # django.contrib.admin, with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -71,7 +71,7 @@ INSTALLED_APPS = [
     "import_export",
     "csp",
     "axes",
-    "backchannel",
+    "backchannel.apps.BackchannelConfig",  # named: apps.py also holds the admin's config
     "people",
     "meetings",
 ]

@@ -49,8 +49,7 @@ PREPARE_CODE = (
 SAMPLES_CODE = """
 import json
 from django.db.models import Count
-from meetings.models import Meeting
-from people.models import Person
+from meetings.models import Meeting, public_people
 public = Meeting.objects.public()
 prefix = "syn{seed}-"
 count = Meeting.objects.filter(slug__startswith=prefix).count()
@@ -67,7 +66,7 @@ print("SAMPLES " + json.dumps({{
     "count": count, "city": city, "year": year, "track": track,
     "meeting": public.filter(visibility="public", slug__startswith=prefix)
         .order_by("pk").values_list("slug", flat=True).first(),
-    "person": Person.objects.public().filter(slug__startswith=prefix)
+    "person": public_people().filter(slug__startswith=prefix)
         .order_by("pk").values_list("slug", flat=True).first(),
 }}))
 """

@@ -2,6 +2,8 @@
 published meeting, an override the participants contradict, and the track as staff
 read it. (Keeping derived data current is meetings/derived.py's.)"""
 
+from django.core.exceptions import ValidationError
+
 from backchannel.roles import PUBLISH_PERMISSION
 
 from .models import Participation, Visibility
@@ -60,3 +62,29 @@ def meeting_track_summary(meeting):
         for name, track in meeting.side_views
     )
     return f"{overall} — {views}" if views else overall
+
+
+def meeting_publish(meeting, user, visibility=Visibility.PUBLIC):
+    """Publish ``meeting`` for ``user`` under the rules of its form; the reasons it was
+    not published ([] when it was).
+
+    The same rules as a save through the meeting's page: the publish permission, the
+    model's rules (a source at least, dates), and the naming rule for every participant.
+    Saved with its reason in the history.
+    """
+    if not user.has_perm(PUBLISH_PERMISSION):
+        return ["Only publishers can change a meeting's visibility."]
+    if visibility == Visibility.CONFIDENTIAL:
+        return ["Publishing makes a meeting public, or public without its participants."]
+    meeting.visibility = visibility
+    try:
+        meeting.full_clean()
+    except ValidationError as error:
+        return [message for messages in error.message_dict.values() for message in messages]
+    participations = meeting.participations.select_related("person")
+    refusals = {participation_naming_violation(p, user) for p in participations} - {None}
+    if refusals:
+        return sorted(refusals)
+    meeting._change_reason = f"Published ({Visibility(visibility).label.lower()})"
+    meeting.save()
+    return []

@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 
+from backchannel.admin_choices import AutocompleteAdmin, SlugFilledForm
 from backchannel.admin_tools import GuardedHistoryAdmin, InUseRelatedFilter, country_in_use_filter
 from backchannel.roles import PUBLISH_PERMISSION
 from meetings.models import Participation
@@ -34,7 +35,7 @@ def _participation_count():
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-class AffiliationInline(admin.TabularInline):
+class AffiliationInline(AutocompleteAdmin, admin.TabularInline):
     model = Affiliation
     fields = ["organization", "role", "start_date", "end_date"]
     autocomplete_fields = ["organization"]
@@ -44,8 +45,13 @@ class AffiliationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("organization")
 
 
+class PersonForm(SlugFilledForm):
+    slug_source = "full_name"
+
+
 @admin.register(Person)
 class PersonAdmin(ImportExportMixin, GuardedHistoryAdmin):
+    form = PersonForm
     resource_classes = [PersonResource]
     formats = [base_formats.CSV]
     inlines = [AffiliationInline]
@@ -184,6 +190,7 @@ def merge_choice(kept, merged, may_publish):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    form = SlugFilledForm
     list_display = ["name", "kind", "country"]
     list_filter = ["kind", country_in_use_filter("country", "country")]
     search_fields = ["name", "slug"]
@@ -192,7 +199,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(admin.ModelAdmin):
+class AffiliationAdmin(AutocompleteAdmin, admin.ModelAdmin):
     list_display = ["person", "organization", "role", "start_date", "end_date"]
     list_filter = [("organization", InUseRelatedFilter)]
     list_select_related = ["person", "organization"]

@@ -27,10 +27,21 @@ def database_state():
     return {m._meta.label: list(m._default_manager.order_by("pk").values()) for m in tables}
 
 
+def date_parts(name, iso, precision):
+    """The three inputs of a date entered in parts, from an ISO date and its precision."""
+    year, month, day = [*iso.split("-"), "", ""][:3] if iso else ("", "", "")
+    kept = {"year": 1, "month": 2}.get(precision, 3)
+    parts = [*[year, month.lstrip("0"), day.lstrip("0")][:kept], "", ""]
+    return dict(zip([f"{name}_year", f"{name}_month", f"{name}_day"], parts, strict=False))
+
+
 def meeting_form_data(meeting=None, participations=(), **overrides):
     """POST data for the meeting add or change form, with its participation inline.
 
     ``participations`` are dicts of inline fields; an ``id`` key marks an existing row.
+    Dates may be given as ``start_date``/``end_date`` ISO strings with ``date_precision``
+    (turned into the form's year, month and day inputs), and ``parties`` are posted as
+    the form's other sides.
     """
     data = {
         "title": "Talks in Berlin",
@@ -48,6 +59,7 @@ def meeting_form_data(meeting=None, participations=(), **overrides):
         "track_override": "",
         "summary": "",
         "internal_notes": "",
+        "review_note": "",
     }
     if meeting is not None:
         data |= {
@@ -57,11 +69,18 @@ def meeting_form_data(meeting=None, participations=(), **overrides):
             "visibility": meeting.visibility,
             "date_precision": meeting.date_precision,
             "start_date": meeting.start_date.isoformat() if meeting.start_date else "",
+            "end_date": meeting.end_date.isoformat() if meeting.end_date else "",
             "parties": [str(party) for party in meeting.parties],
             "track_override": meeting.track_override,
+            "topics": [topic.pk for topic in meeting.topics.all()],
+            "sources": [source.pk for source in meeting.sources.all()],
             "seen_updated_at": meeting.updated_at.isoformat(),
         }
     data |= overrides
+    precision = data.pop("date_precision")
+    data |= date_parts("start_date", data.pop("start_date"), precision)
+    data |= date_parts("end_date", data.pop("end_date"), precision)
+    data["extra_parties"] = data.pop("parties")
     rows = list(participations)
     initial = sum(1 for row in rows if row.get("id"))
     data |= {

@@ -1,6 +1,6 @@
 """MissedCacheBump moves from meetings to backchannel, the cache's own app: a change of
 Django's state only. The table keeps its name (meetings_missedcachebump) and its rows;
-meetings 0011 removes the model from meetings' state."""
+meetings 0012 removes the model from meetings' state."""
 
 from django.db import migrations, models
 

@@ -26,6 +26,7 @@ class DatePrecision(models.TextChoices):
     DAY = dates.DAY, "Day"
     MONTH = dates.MONTH, "Month"
     YEAR = dates.YEAR, "Year"
+    UNKNOWN = dates.UNDATED, "Date unknown"
 
 
 class Status(models.TextChoices):

@@ -15,6 +15,7 @@ from .. import dates
 from ..track import compute_track
 from .choices import PUBLIC_VISIBILITIES, DatePrecision, Status, Track, Visibility
 from .participation import Participation
+from .publication import NO_SOURCE_TO_PUBLISH, PublicationRule
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -42,7 +43,7 @@ class MeetingQuerySet(models.QuerySet):
         )
 
 
-class Meeting(RecordModel):
+class Meeting(PublicationRule, RecordModel):
     """One round of informal talks."""
 
     DatePrecision = DatePrecision
@@ -65,10 +66,11 @@ class Meeting(RecordModel):
     )
     end_date = models.DateField(null=True, blank=True, help_text="Not before the start date.")
     date_precision = models.CharField(
-        max_length=5,
+        max_length=7,
         choices=DatePrecision,
-        default=DatePrecision.DAY,
-        help_text="How precisely the sources date the meeting.",
+        default=DatePrecision.UNKNOWN,
+        help_text="How precisely the sources date the meeting: 'unknown' exactly when "
+        "there is no start date.",
     )
     city = models.ForeignKey(
         "meetings.City", on_delete=models.PROTECT, null=True, blank=True, related_name="meetings"
@@ -109,7 +111,8 @@ class Meeting(RecordModel):
         max_length=21,
         choices=Visibility,
         default=Visibility.CONFIDENTIAL,
-        help_text="Confidential meetings never appear on public pages.",
+        help_text="Confidential meetings never appear on public pages. A meeting leaves "
+        "confidential only with at least one source.",
     )
     topics = models.ManyToManyField("meetings.Topic", blank=True, related_name="meetings")
     summary = models.TextField(blank=True, help_text="Public.")
@@ -124,6 +127,18 @@ class Meeting(RecordModel):
         db_index=True,
         help_text="When the meeting last left confidential: the date the public sees.",
     )
+    review_requested_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an editor marked the meeting ready for review; empty once it is "
+        "published or the mark is withdrawn.",
+    )
+    review_note = models.TextField(
+        blank=True,
+        db_default="",  # the release before inserts meetings without it
+        help_text="For the publisher: what to check before publishing. Staff only.",
+    )
 
     objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords()
@@ -135,6 +150,11 @@ class Meeting(RecordModel):
             models.Index(fields=["visibility", "start_date"], name="meeting_visibility_date_idx"),
             models.Index(fields=["start_date"], name="meeting_start_date_idx"),
             models.Index(fields=["track"], name="meeting_track_idx"),
+            models.Index(
+                fields=["review_requested_at"],
+                name="meeting_review_queue_idx",
+                condition=Q(review_requested_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -165,6 +185,13 @@ class Meeting(RecordModel):
                 condition=Q(date_precision__in=DatePrecision.values),
                 name="%(app_label)s_%(class)s_date_precision_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True, date_precision=DatePrecision.UNKNOWN)
+                | Q(Q(start_date__isnull=False), ~Q(date_precision=DatePrecision.UNKNOWN)),
+                name="%(app_label)s_%(class)s_unknown_exactly_when_undated",
+                violation_error_message="The date precision is 'unknown' exactly when there "
+                "is no start date.",
+            ),
         ]
 
     def __str__(self):
@@ -177,12 +204,15 @@ class Meeting(RecordModel):
         participations reach the meeting through meetings/derived.py."""
         self.apply_track()
         self._apply_publication()
+        self.date_precision = dates.precision_for(self.start_date, self.date_precision)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
                 *kwargs["update_fields"],
                 "track",
                 "side_tracks",
                 "published_at",
+                "review_requested_at",
+                "date_precision",
             }
         super().save(*args, **kwargs)
 
@@ -199,15 +229,27 @@ class Meeting(RecordModel):
         # The public never learns how long a record was kept confidential.
         if self.visibility == Visibility.CONFIDENTIAL:
             self.published_at = None
-        elif self.published_at is None:
-            self.published_at = timezone.now()
+        else:
+            self.review_requested_at = None  # published: nothing waits any more
+            if self.published_at is None:
+                self.published_at = timezone.now()
 
     def clean(self):
         super().clean()
+        self._clean_dates()
+        if message := self.publication_error():
+            field = "visibility" if message == NO_SOURCE_TO_PUBLISH else "sources"
+            raise ValidationError({field: message})
+
+    def _clean_dates(self):
         if self.end_date and not self.start_date:
             raise ValidationError({"end_date": "An end date needs a start date."})
         if self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date cannot be before the start date."})
+        if self.start_date and self.date_precision == DatePrecision.UNKNOWN:
+            raise ValidationError(
+                {"date_precision": "A dated meeting is known to a day, a month or a year."}
+            )
         if not dates.fits_precision(self.start_date, self.date_precision):
             period = "month" if self.date_precision == dates.MONTH else "year"
             raise ValidationError(

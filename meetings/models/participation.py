@@ -57,6 +57,12 @@ class Participation(RecordModel):
         default=False,
         help_text="Shown publicly only as capacity and side, never by name.",
     )
+    sources = models.ManyToManyField(
+        "meetings.Source",
+        blank=True,
+        related_name="participations",
+        help_text="The sources that name this participant.",
+    )
 
     objects = ParticipationQuerySet.as_manager()
     history = HistoricalRecords()
@@ -89,7 +95,9 @@ class Participation(RecordModel):
 
     @property
     def is_named(self):
-        return self.person_id is not None and not self.anonymised
+        """Whether the person's name may show: a person (saved or about to be), not anonymised."""
+        new_person = Participation.person.is_cached(self) and self.person is not None
+        return (self.person_id is not None or new_person) and not self.anonymised
 
     @property
     def public_label(self):

@@ -102,7 +102,7 @@ class MeetingPlanner:
         rng = self.rng
         roll = rng.random()
         if roll < 0.08:
-            return None, None, DatePrecision.YEAR
+            return None, None, DatePrecision.UNKNOWN
         start = draw_date(rng)
         if roll < 0.2:
             return datetime.date(start.year, 1, 1), None, DatePrecision.YEAR

@@ -73,7 +73,7 @@ class Populator:
             topic_links += [(meeting_id, topic.pk) for topic in plan.topics]
             source_links += [(meeting_id, source.pk) for source in plan.sources]
             quotes += planner.plan_quotes(plan)
-        # The three largest tables take plain rows; see meetings.bulk.insert_rows.
+        # The three largest tables take plain rows; see bulk.insert_rows.
         for model, fields, rows, name in [
             (Participation, Attendance.COLUMNS, participations, "participations"),
             (Meeting.topics.through, ("meeting", "topic"), topic_links, "meeting topics"),

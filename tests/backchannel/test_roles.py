@@ -10,7 +10,7 @@ from django.urls import reverse
 from backchannel.management.commands.setup_roles import role_permissions
 from meetings.models import Meeting, Participation
 from tests.admin_forms import existing_rows, meeting_form_data
-from tests.factories import make_meeting, make_participation, make_person
+from tests.factories import make_meeting, make_participation, make_person, make_source
 
 
 def _perms(name):
@@ -141,6 +141,7 @@ def test_editor_can_add_and_change_people_but_not_delete(client, editor):
 
 
 def test_publisher_publishes_and_deletes(client, publisher, confidential):
+    confidential.sources.add(make_source())  # a meeting leaves confidential with a source
     client.force_login(publisher)
     page = client.get(_change(confidential))
     assert "visibility" in page.context["adminform"].form.fields

@@ -3,42 +3,21 @@
 import io
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from meetings.models import Meeting
-from tests.factories import make_city, make_person
+from tests.e2e.admin_forms import choose, log_in, staff, start_meeting
+from tests.factories import make_city, make_person, make_source
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BERLIN_TRACK = "1.5 — Track 1 for North Korea, Track 2 for United States"
 
 
-def _user(name, group):
-    user = User.objects.create_user(name, password=f"{name}-password", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-def _log_in(page, live_server, name, next_path):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/admin/login/?next={next_path}")
-    page.get_by_label("Username").fill(name)
-    page.get_by_label("Password").fill(f"{name}-password")
-    page.get_by_role("button", name="Log in").click()
-
-
-def _autocomplete(page, select_id, typed, choice):
-    """Pick ``choice`` in the select2 widget replacing the <select> ``select_id``."""
-    page.locator(f"#{select_id} + .select2").click()
-    page.locator(".select2-container--open .select2-search__field").fill(typed)
-    page.locator(".select2-results__option", has_text=choice).click()
-
-
 def _participant(page, row, name, side, capacity, role="member"):
     prefix = f"id_participations-{row}"
-    _autocomplete(page, f"{prefix}-person", name.split()[-1], name)
+    choose(page, f"{prefix}-person", name.split()[-1], name)
     page.select_option(f"#{prefix}-side", side)
     page.select_option(f"#{prefix}-capacity", capacity)
     page.select_option(f"#{prefix}-role", role)
@@ -46,30 +25,26 @@ def _participant(page, row, name, side, capacity, role="member"):
 
 def test_editor_records_berlin_talks_and_publisher_publishes(live_server, page, artifacts_dir):
     call_command("setup_roles", stdout=io.StringIO())
-    _user("editor", "Editors")
-    _user("publisher", "Publishers")
+    staff("editor", "Editors")
+    staff("publisher", "Publishers")
     make_city(name="Berlin", slug="berlin", country="DE")
     make_person(full_name="Choe Son Hui", slug="choe-son-hui", country="KP")
     make_person(full_name="Robert Gallucci", slug="robert-gallucci")
     make_person(full_name="Suzanne DiMaggio", slug="suzanne-dimaggio")
+    make_source(title="Report on the Berlin talks")
 
-    _log_in(page, live_server, "editor", "/admin/meetings/meeting/add/")
-    expect(page.get_by_role("heading", name="Add meeting")).to_be_visible()
-    page.get_by_label("Title").press_sequentially("Talks in Berlin")
-    expect(page.get_by_label("Slug")).to_have_value("talks-in-berlin")
-    page.get_by_label("Status").select_option("held")
-    page.get_by_label("Date precision").select_option("month")
-    page.get_by_label("Start date").fill("2017-10-01")
-    _autocomplete(page, "id_city", "Berl", "Berlin, Germany")
+    log_in(page, live_server.url, "editor", "/admin/meetings/meeting/add/")
+    start_meeting(page, "Talks in Berlin", "talks-in-berlin", "2017", "10")
+    choose(page, "id_city", "Berl", "Berlin, Germany")
     page.get_by_label("Venue").fill("a hotel in Berlin")
-    page.select_option("#id_parties", ["KP", "US"])
     _participant(page, 0, "Choe Son Hui", "KP", "official", "head")
     _participant(page, 1, "Robert Gallucci", "US", "former_official")
     _participant(page, 2, "Suzanne DiMaggio", "US", "expert")
+    choose(page, "id_sources", "Berlin", "Report on the Berlin talks")
     page.get_by_role("button", name="Save and continue editing").click()
 
     expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
-    expect(page.locator(".field-track_summary .readonly")).to_have_text(BERLIN_TRACK)
+    expect(page.locator("#track-preview")).to_have_text(BERLIN_TRACK)
     expect(page.locator(".field-visibility .readonly")).to_have_text("Confidential")
     page.screenshot(path=artifacts_dir / "admin-meeting-form.png", full_page=True)
     meeting = Meeting.objects.get(slug="talks-in-berlin")
@@ -78,9 +53,13 @@ def test_editor_records_berlin_talks_and_publisher_publishes(live_server, page, 
         "confidential",
         3,
     )
+    assert ([str(p) for p in meeting.parties], meeting.date_display) == (
+        ["KP", "US"],
+        "October 2017",
+    )
 
-    _log_in(page, live_server, "publisher", f"/admin/meetings/meeting/{meeting.pk}/change/")
-    expect(page.locator(".field-track_summary .readonly")).to_have_text(BERLIN_TRACK)
+    log_in(page, live_server.url, "publisher", f"/admin/meetings/meeting/{meeting.pk}/change/")
+    expect(page.locator("#track-preview")).to_have_text(BERLIN_TRACK)
     page.get_by_label("Visibility").select_option("public")
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")

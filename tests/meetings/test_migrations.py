@@ -6,8 +6,13 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection
+from django.db.migrations.loader import MigrationLoader
 
-from meetings.models import City, Meeting, PublicMeetingCount
+from meetings.models import (
+    City,
+    Meeting,
+    PublicMeetingCount,
+)
 from meetings.populate import populate
 from tests.factories import (
     make_meeting,
@@ -64,19 +69,31 @@ def test_newest_public_meetings_of_a_city_are_read_in_index_order():
     )
 
 
+def meeting_model_at(migration):
+    """The meeting model as it was at ``migration`` of meetings (for the schema then)."""
+
+    state = MigrationLoader(connection).project_state(("meetings", migration))
+    return state.apps.get_model("meetings", "Meeting")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_meeting_dates_migration_reverses_and_keeps_the_count_triggers():
     from tests.meetings.test_count_triggers import installed_trigger_code, written_trigger_code
-    from tests.meetings.test_migrations import index_names
 
     indexes = index_names()
 
     call_command("migrate", "meetings", "0008", verbosity=0)
     try:
-        make_meeting(start_date=datetime.date(9999, 12, 31))  # no check before 0009
+        then = meeting_model_at("0008_city_id_positive")
+        then.objects.create(slug="then", start_date=datetime.date(9999, 12, 31))  # no check
         assert installed_trigger_code() == written_trigger_code()
-        assert index_names() == indexes - {"meetings_meeting_dates_in_range"}
-        Meeting.objects.all().delete()
+        then.objects.all().delete()
+        added_since = {
+            "meetings_meeting_dates_in_range",  # 0009
+            "meetings_meeting_unknown_exactly_when_undated",  # 0011
+            "meeting_review_queue_idx",  # 0011
+        }
+        assert index_names() == indexes - added_since
     finally:
         call_command("migrate", "meetings", verbosity=0)
     assert installed_trigger_code() == written_trigger_code()
@@ -86,3 +103,57 @@ def test_meeting_dates_migration_reverses_and_keeps_the_count_triggers():
     assert list(counted.values_list("year", "meetings")) == [(2017, 1)]
     with pytest.raises(IntegrityError):
         Meeting.objects.filter(pk=meeting.pk).update(start_date=datetime.date(9999, 12, 31))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0011_makes_undated_meetings_unknown_and_back():
+    from tests.meetings.test_count_triggers import installed_trigger_code, written_trigger_code
+
+    call_command("migrate", *BEFORE, verbosity=0)
+    try:
+        then = _models_at(BEFORE)
+        old = then.get_model("meetings", "Meeting")
+        old.objects.create(title="Undated", slug="undated", date_precision="day")
+        old.objects.create(
+            title="Dated", slug="dated", start_date="2019-03-01", date_precision="month"
+        )
+        then.get_model("meetings", "HistoricalMeeting").objects.create(
+            id=1,
+            title="Undated",
+            slug="undated",
+            date_precision="day",
+            history_date=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC),
+            history_type="+",
+            created_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC),
+            updated_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC),
+        )
+        call_command("migrate", "meetings", "0011", verbosity=0)
+        assert _precisions() == {"undated": "unknown", "dated": "month"}
+        assert _history_precisions() == ["unknown"]
+        assert installed_trigger_code() == written_trigger_code()
+        call_command("migrate", *BEFORE, verbosity=0)
+        assert _precisions() == {"undated": "day", "dated": "month"}
+        assert installed_trigger_code() == written_trigger_code()
+    finally:
+        call_command("migrate", "meetings", verbosity=0)
+        Meeting.history.all().delete()
+        Meeting.objects.all().delete()
+
+
+BEFORE = ("meetings", "0010_missed_cache_bump")
+
+
+def _models_at(node):
+    return MigrationLoader(connection).project_state(node).apps
+
+
+def _precisions():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT slug, date_precision FROM meetings_meeting")
+        return dict(cursor.fetchall())
+
+
+def _history_precisions():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT date_precision FROM meetings_historicalmeeting")
+        return [row[0] for row in cursor.fetchall()]

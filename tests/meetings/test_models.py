@@ -1,11 +1,17 @@
 """The meetings models: bad data refused by the database and by model validation, and the
 public gates (Meeting.objects.public(), public_people(), ...) level by level."""
 
+import csv
+import datetime
+import io
+import json
 from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 
 from meetings.models import (
     City,
@@ -17,6 +23,8 @@ from meetings.models import (
     Visibility,
     public_people,
 )
+from meetings.models.publication import LAST_SOURCE_OF_PUBLISHED, NO_SOURCE_TO_PUBLISH
+from tests.admin_forms import meeting_form_data
 from tests.factories import (
     make_city,
     make_meeting,
@@ -225,3 +233,150 @@ def test_published_at_follows_visibility_and_hides_how_long_a_record_was_secret(
     meeting.visibility = CONFIDENTIAL
     meeting.save()
     assert meeting.published_at is None
+
+
+def _change(meeting):
+    return reverse("admin:meetings_meeting_change", args=[meeting.pk])
+
+
+def _post(client, meeting, **changes):
+    return client.post(_change(meeting), meeting_form_data(meeting, **changes))
+
+
+@pytest.fixture
+def confidential(db):
+    return make_meeting(title="Stockholm talks", visibility="confidential")
+
+
+@pytest.fixture
+def published(db):
+    meeting = make_meeting(title="Berlin talks", visibility="public")
+    meeting.sources.add(make_source())
+    return meeting
+
+
+def test_publishing_without_a_source_is_refused_next_to_visibility(client, publisher, confidential):
+    client.force_login(publisher)
+    response = _post(client, confidential, visibility="public")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"visibility": [NO_SOURCE_TO_PUBLISH]}
+    html = response.content.decode()
+    field = html[html.index('class="form-row errors field-visibility') :]
+    assert field.index(NO_SOURCE_TO_PUBLISH) < field.index('name="visibility"')
+    confidential.refresh_from_db()
+    assert confidential.visibility == "confidential"
+
+
+def test_publishing_with_a_source_typed_in_the_same_form(client, publisher, confidential):
+    client.force_login(publisher)
+    response = _post(client, confidential, visibility="public", sources=["new:Report"])
+    assert response.status_code == 302
+    confidential.refresh_from_db()
+    assert (confidential.visibility, [s.title for s in confidential.sources.all()]) == (
+        "public",
+        ["Report"],
+    )
+
+
+@pytest.mark.parametrize("role", ["publisher", "editor"])
+def test_a_published_meeting_keeps_its_last_source(request, client, published, role):
+    client.force_login(request.getfixturevalue(role))
+    response = _post(client, published, sources=[])
+    assert response.context["adminform"].form.errors == {"sources": [LAST_SOURCE_OF_PUBLISHED]}
+    assert published.sources.count() == 1
+
+
+def test_a_meeting_published_before_the_rule_without_sources_can_still_be_edited(client, editor):
+    legacy = make_meeting(title="Old record", visibility="public")
+    client.force_login(editor)
+    assert _post(client, legacy, title="Old record, corrected").status_code == 302
+    legacy.refresh_from_db()
+    assert legacy.title == "Old record, corrected"
+
+
+def test_making_a_meeting_confidential_needs_no_source(client, publisher, published):
+    client.force_login(publisher)
+    assert _post(client, published, visibility="confidential", sources=[]).status_code == 302
+    published.refresh_from_db()
+    assert (published.visibility, published.sources.count()) == ("confidential", 0)
+
+
+def test_model_validation_refuses_publishing_without_a_source(confidential):
+    confidential.visibility = "participants_withheld"
+    with pytest.raises(ValidationError) as error:
+        confidential.full_clean()
+    assert error.value.message_dict == {"visibility": [NO_SOURCE_TO_PUBLISH]}
+
+
+def _import(client, text):
+    upload = SimpleUploadedFile("rows.csv", text.encode(), content_type="text/csv")
+    url = reverse("admin:meetings_meeting_import")
+    preview = client.post(url, {"import_file": upload, "format": "0", "resource": "0"})
+    return {
+        row.number: {f: [str(e) for e in errors] for f, errors in row.field_specific_errors.items()}
+        for row in preview.context["result"].invalid_rows
+    }
+
+
+def test_import_refuses_publishing_without_a_source(client, publisher, confidential):
+    sourced = make_meeting(slug="sourced", title="Sourced", visibility="confidential")
+    sourced.sources.add(make_source())
+    client.force_login(publisher)
+    text = "slug,title,visibility\n"
+    text += f"{confidential.slug},Stockholm talks,public\nsourced,Sourced,public\nnew,New,public\n"
+    assert _import(client, text) == {
+        1: {"visibility": [NO_SOURCE_TO_PUBLISH]},
+        3: {"visibility": [NO_SOURCE_TO_PUBLISH]},
+    }
+    assert Meeting.objects.filter(visibility="public").count() == 0
+
+
+def test_meeting_without_a_date_is_stored_with_precision_unknown():
+    meeting = make_meeting(start_date=None, date_precision="day")
+    meeting.refresh_from_db()
+    assert meeting.date_precision == "unknown"
+
+
+def test_meeting_given_a_date_and_no_precision_is_known_to_the_day():
+    meeting = Meeting.objects.create(title="T", slug="t", start_date=datetime.date(2019, 3, 15))
+    assert (meeting.date_precision, meeting.date_display) == ("day", "15 March 2019")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"date_precision": "unknown"},  # dated, yet "unknown"
+        {"start_date": None},  # undated, yet "month"
+    ],
+)
+def test_database_refuses_unknown_other_than_exactly_when_undated(changes):
+    meeting = make_meeting(start_date=datetime.date(2019, 3, 1), date_precision="month")
+    with pytest.raises(IntegrityError) as error, transaction.atomic():
+        Meeting.objects.filter(pk=meeting.pk).update(**changes)
+    if connection.vendor == "postgresql":
+        assert "meetings_meeting_unknown_exactly_when_undated" in str(error.value)
+
+
+def test_full_clean_refuses_a_dated_meeting_of_unknown_precision():
+    meeting = Meeting(
+        title="T", slug="t", start_date=datetime.date(2019, 3, 1), date_precision="unknown"
+    )
+    with pytest.raises(ValidationError) as error:
+        meeting.full_clean()
+    assert error.value.message_dict["date_precision"] == [
+        "A dated meeting is known to a day, a month or a year."
+    ]
+
+
+def test_exports_give_an_undated_meeting_precision_unknown(client):
+    meeting = make_meeting(slug="undated", start_date=None)
+    meeting.sources.add(make_source())
+    records = json.loads(_read(client, "/meetings/export.json"))["results"]
+    rows = list(csv.DictReader(io.StringIO(_read(client, "/meetings/export.csv"))))
+    assert [(r["slug"], r["date_precision"]) for r in records] == [("undated", "unknown")]
+    assert [(r["slug"], r["date_precision"]) for r in rows] == [("undated", "unknown")]
+
+
+def _read(client, path):
+    response = client.get(path)
+    return b"".join(response.streaming_content).decode()

@@ -10,6 +10,7 @@ from django.http import QueryDict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from meetings import dates
 from meetings.counts import counted_filters_only, counts_from_meetings, counts_from_table
 from meetings.filters import meeting_filter
 from meetings.models import (
@@ -76,6 +77,7 @@ def apply(step, cities, meetings):
             visibility=visibility,
             city=_city(cities, city),
             start_date=start,
+            date_precision=dates.precision_for(start, dates.UNDATED),
             track=track,
         )
         meetings.extend(Meeting.objects.bulk_create([new]))
@@ -88,9 +90,12 @@ def apply(step, cities, meetings):
         meeting.save()
     elif kind == "update":  # a bulk update: no save(), no signals
         field, value = args
+        changes = {field: value}
         if field == "city":
-            value = _city(cities, value)
-        Meeting.objects.filter(pk=meeting.pk).update(**{field: value})
+            changes[field] = _city(cities, value)
+        if field == "start_date":  # the precision is 'unknown' exactly when undated
+            changes["date_precision"] = dates.precision_for(value, dates.UNDATED)
+        Meeting.objects.filter(pk=meeting.pk).update(**changes)
     elif kind == "participant":  # the track follows through Participation.save
         make_participation(meeting, capacity=args[0], side="US")
     elif kind == "drop_participants":

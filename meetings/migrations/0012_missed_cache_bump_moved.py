@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0010_missed_cache_bump'),
+        ('meetings', '0011_honest_dates_cited_participants_review'),
         ('backchannel', '0001_missed_cache_bump'),
     ]
 

@@ -1,0 +1,91 @@
+"""Admin for what meetings refer to (cities, topics, dialogue series, sources, quotes) and
+for participations on their own; meetings themselves are in admin.py."""
+
+from django.contrib import admin
+from django.db.models import F
+
+from backchannel.admin_choices import AutocompleteAdmin, SlugFilledForm
+from backchannel.admin_tools import (
+    EstimatedCountPaginator,
+    GuardedHistoryAdmin,
+    InUseRelatedFilter,
+    country_in_use_filter,
+)
+
+from .forms import ParticipationForm
+from .models import City, DialogueSeries, Participation, Quote, Source, Topic
+
+
+def form_for(request, form_class, **attributes):
+    """The participation form, checking the naming rule for this request's user."""
+    return type(form_class.__name__, (form_class,), {"user": request.user, **attributes})
+
+
+@admin.register(Participation)
+class ParticipationAdmin(AutocompleteAdmin, GuardedHistoryAdmin):
+    form = ParticipationForm
+    list_display = ["meeting", "person", "side", "capacity", "role", "anonymised"]
+    list_filter = [
+        "capacity",
+        "role",
+        "anonymised",
+        country_in_use_filter("side", "side"),
+    ]
+    list_select_related = ["meeting", "person"]
+    search_fields = ["person__full_name", "person__other_names", "meeting__title"]
+    ordering = ["-pk"]
+    autocomplete_fields = ["meeting", "person", "sources"]
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = form_for(request, self.form)
+        return super().get_form(request, obj, change, **kwargs)
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    form = SlugFilledForm
+    list_display = ["name", "country", "slug"]
+    list_filter = [country_in_use_filter("country", "country")]
+    search_fields = ["name", "slug"]
+    ordering = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    form = SlugFilledForm
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    ordering = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(DialogueSeries)
+class DialogueSeriesAdmin(AutocompleteAdmin, admin.ModelAdmin):
+    form = SlugFilledForm
+    list_display = ["name", "convener", "slug"]
+    list_filter = [("convener", InUseRelatedFilter)]
+    list_select_related = ["convener"]
+    search_fields = ["name", "slug", "convener__name"]
+    ordering = ["name"]
+    autocomplete_fields = ["convener"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "published_on", "url"]
+    search_fields = ["title", "publisher", "url", "excerpt"]
+    date_hierarchy = "published_on"
+    ordering = [F("published_on").desc(nulls_last=True), "title"]
+
+
+@admin.register(Quote)
+class QuoteAdmin(AutocompleteAdmin, admin.ModelAdmin):
+    list_display = ["__str__", "person", "meeting", "source"]
+    list_select_related = ["person", "meeting", "source"]
+    search_fields = ["text", "person__full_name", "meeting__title"]
+    ordering = ["-pk"]
+    autocomplete_fields = ["person", "meeting", "source"]
