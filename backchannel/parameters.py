@@ -1,40 +1,72 @@
-"""Checks every public listing applies to its query string before any filter sees it."""
+"""Checks every public listing applies to its query string before any filter sees it.
+
+A listing's parameters are its FilterSet's filters (and ``page`` when it pages): their
+names are written once, there, and ``Parameters.of`` reads them from it.
+"""
 
 import re
+from dataclasses import dataclass
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 MAX_VALUES_PER_PARAMETER = 50
 MAX_SEARCH_WORDS = 10
+Q_MAX_LENGTH = 200  # characters of free text (``q``) a listing takes
 PAGE_PATTERN = re.compile(r"^[1-9][0-9]{0,8}\Z")
-# Parameters that take one value: a second one is an error, not silently dropped.
-SINGLE_VALUED = frozenset({"q", "sort", "page"})
+PAGE_ERROR = ("page", "Give a page number: a whole number from 1.")
+
+
+def repeatable(filter_):
+    """Whether a filter takes several values (its field is a multiple choice)."""
+    return issubclass(filter_.field_class.widget, forms.SelectMultiple)
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """The parameters a listing (or its exports) reads, and which take one value only."""
+
+    known: frozenset
+    single: frozenset
+
+    @classmethod
+    def of(cls, filterset_class, paginated=True):
+        filters = filterset_class.base_filters
+        page = {"page"} if paginated else set()
+        single = {name for name, filter_ in filters.items() if not repeatable(filter_)}
+        return cls(frozenset({*filters, *page}), frozenset(single | page))
+
+    def kept(self, params):
+        """A copy of the query with only the known parameters: what the page's own links
+        (pages, facets, chips, exports) carry on, so unknown ones are not repeated."""
+        return known_query(params, self.known)
+
+    def errors(self, params):
+        """[(parameter, message)] for input no filter should see: NUL bytes, floods of
+        values, repeats of a single-valued parameter. Unknown names are ignored."""
+        errors = []
+        for name, values in params.lists():
+            if name in self.known and (message := self._error(name, values)):
+                errors.append((name, message))
+        return errors
+
+    def _error(self, name, values):
+        if any("\x00" in value for value in values):
+            return "Remove the NUL character from the value."
+        if len(values) > MAX_VALUES_PER_PARAMETER:
+            return f"Give at most {MAX_VALUES_PER_PARAMETER} values."
+        if name in self.single and len(values) > 1:
+            return "Give this parameter once."
+        return None
 
 
 def known_query(params, known):
-    """A copy of the query with only the parameters named in ``known``: what the page's
-    own links (pages, facets, chips, exports) carry on, so unknown ones are not repeated."""
+    """A copy of the query with only the parameters named in ``known``."""
     kept = params.copy()
     for name in list(kept):
         if name not in known:
             del kept[name]
     return kept
-
-
-def parameter_errors(params, known):
-    """[(parameter, message)] for input no filter should see: NUL bytes, floods of values,
-    repeats of a single-valued parameter. Names outside ``known`` are ignored."""
-    errors = []
-    for name, values in params.lists():
-        if name not in known:
-            continue
-        if any("\x00" in value for value in values):
-            errors.append((name, "Remove the NUL character from the value."))
-        elif len(values) > MAX_VALUES_PER_PARAMETER:
-            errors.append((name, f"Give at most {MAX_VALUES_PER_PARAMETER} values."))
-        elif name in SINGLE_VALUED and len(values) > 1:
-            errors.append((name, "Give this parameter once."))
-    return errors
 
 
 def validate_search_words(value):
@@ -51,7 +83,9 @@ def page_number(params):
     return int(raw)
 
 
-PAGE_ERROR = ("page", "Give a page number: a whole number from 1.")
+def canonical(value):
+    """How a cleaned filter value is written in a URL: a record by its slug."""
+    return str(getattr(value, "slug", value))
 
 
 class ReportedErrorsMixin:
@@ -63,6 +97,16 @@ class ReportedErrorsMixin:
         if not value:
             return []
         return [value] if isinstance(value, str) else list(value)
+
+    def selection(self):
+        """{parameter: what the form shows chosen}: the values as URLs write them, a list
+        for a repeatable parameter, a string ("" when none) for the others."""
+        return {
+            name: [canonical(value) for value in self.active(name)]
+            if repeatable(filter_)
+            else "".join(self.active(name))
+            for name, filter_ in self.filters.items()
+        }
 
     def error_list(self):
         """[(parameter, message)] for every invalid parameter."""

@@ -4,7 +4,7 @@ Django's own ``RedisCache`` raises when Redis is stopped, refuses connections or
 times out, and every page that reads the cache answers 500. ``ResilientRedisCache``
 answers as an empty cache instead (reads miss, writes are dropped) and says that
 Redis is away (``answers()``), so that callers whose keys need a value read from
-Redis (the record version, meetings/cache.py) cache nothing meanwhile.
+Redis (the record version, backchannel/cache.py) cache nothing meanwhile.
 
 After a failed call no call tries Redis for ``RETRY_SECONDS``: a Redis that times
 out costs one timeout per process every few seconds, not one per cache call. The

@@ -1,7 +1,7 @@
 """Permissions the staff roles turn on that code in more than one app checks.
 
-``setup_roles`` (meetings) gives them to the groups; ``people`` checks them too
-and never imports ``meetings``, so the names live here.
+``setup_roles`` (backchannel/management/commands) gives them to the groups; the
+meetings and people admins and the merge of two people check them.
 """
 
 # Publishers hold it: changing a meeting's visibility, naming a participant of a

@@ -23,7 +23,18 @@ def env_flag(name, default):
     raise ImproperlyConfigured(f"{name} must be 1 or 0 (or true/false), not {raw!r}.")
 
 
+def env_int(name, default):
+    """A whole number, 0 or more; anything else stops start-up."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ImproperlyConfigured(f"{name} must be 0 or more, not {raw!r}.")
+    return int(raw)
+
+
 def env_list(name, default=""):
+    """Comma-separated values, blanks dropped."""
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
@@ -60,6 +71,7 @@ INSTALLED_APPS = [
     "import_export",
     "csp",
     "axes",
+    "backchannel.apps.BackchannelConfig",  # named: apps.py also holds the admin's config
     "people",
     "meetings",
 ]
@@ -87,6 +99,10 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 ROOT_URLCONF = "backchannel.urls"
+# The admin's URL prefix: "admin/" by default, or a less guessable path.
+ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
+if ADMIN_PATH == "/":
+    raise ImproperlyConfigured("DJANGO_ADMIN_PATH cannot be empty: the admin needs its own path.")
 
 TEMPLATES = [
     {
@@ -135,7 +151,7 @@ if os.environ.get("REDIS_URL"):
     }
     # Each worker also keeps the public pages it serves most in its own memory, under
     # keys that carry the record version read from Redis on every request: a change
-    # anywhere makes every worker's copies unreachable at once (backchannel/pagecache.py).
+    # anywhere makes every worker's copies unreachable at once (backchannel/cache.py).
     CACHES["pages"] = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "public-pages",
@@ -223,10 +239,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # lockouts are still logged; no banner on every command
 AXES_CLIENT_IP_CALLABLE = "backchannel.security.client_ip"
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none).
-_proxy_count = os.environ.get("DJANGO_PROXY_COUNT", "0").strip()
-if not _proxy_count.isdigit():
-    raise ImproperlyConfigured(f"DJANGO_PROXY_COUNT must be 0 or more, not {_proxy_count!r}.")
-PROXY_COUNT = int(_proxy_count)
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", default=0)
 
 # django-import-export: an import with any failing row writes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
@@ -240,17 +253,11 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 # Backchannel
 MEETINGS_PAGE_SIZE = 25
 DATABASE_RETRY_AFTER = 30  # seconds a client should wait while the database is unavailable
-# The admin's URL prefix: "admin/" by default, or a less guessable path.
-ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
-if ADMIN_PATH == "/":
-    raise ImproperlyConfigured("DJANGO_ADMIN_PATH cannot be empty: the admin needs its own path.")
 PEOPLE_PAGE_SIZE = 30
 # Seconds a cached public value (facet counts, totals, whole public pages) lives; 0 turns
 # caching off. A change to the record must reach every worker at once (an unpublished
 # meeting vanishes everywhere), and per-process memory caches cannot promise that, so
 # caching is on by default only with a shared cache (REDIS_URL) or the single debug process.
-_cache_default = "600" if DEBUG or os.environ.get("REDIS_URL") else "0"
-_cache_seconds = os.environ.get("MEETINGS_CACHE_SECONDS", _cache_default).strip()
-if not _cache_seconds.isdigit():
-    raise ImproperlyConfigured(f"MEETINGS_CACHE_SECONDS must be 0 or more, not {_cache_seconds!r}.")
-MEETINGS_CACHE_SECONDS = int(_cache_seconds)
+MEETINGS_CACHE_SECONDS = env_int(
+    "MEETINGS_CACHE_SECONDS", default=600 if DEBUG or os.environ.get("REDIS_URL") else 0
+)

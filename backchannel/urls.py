@@ -4,20 +4,17 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 
-from meetings import views as meeting_views
-from meetings.sitemaps import MeetingSitemap, PageSitemap
-from people.sitemaps import PersonSitemap
-
-SITEMAPS = {"pages": PageSitemap, "meetings": MeetingSitemap, "people": PersonSitemap}
+from . import views
+from .sitemaps import SITEMAPS
 
 urlpatterns = [
-    path("", meeting_views.home, name="home"),
-    path("healthz", meeting_views.healthz, name="healthz"),
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path("meetings/", include("meetings.urls")),
     path("people/", include("people.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", meeting_views.robots_txt, name="robots_txt"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
 ]
 
 handler500 = "backchannel.views.server_error"

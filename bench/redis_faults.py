@@ -35,7 +35,7 @@ import faults
 from faults import HOST, PROJECT, get, load, report_outage, run, summarise
 
 sys.path.insert(0, str(PROJECT))
-from tests.hardening.redis_servers import PrivateRedis  # with the project on the path
+from tests.redis_servers import PrivateRedis  # with the project on the path
 
 VICTIM = "faults-victim"
 CITY, PERSON = "faults-geneva", "faults-person"

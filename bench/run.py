@@ -43,14 +43,13 @@ DATASETTE_VERSION = "0.65.5"
 # Fresh planner statistics, and a new record version so that a shared cache (Redis) holds
 # nothing from an earlier run on another database.
 PREPARE_CODE = (
-    "from meetings.bulk import refresh_planner_statistics as r; r(); "
-    "from meetings.cache import bump_record_version as b; b()"
+    "from meetings.populate.bulk import refresh_planner_statistics as r; r(); "
+    "from backchannel.cache import bump_record_version as b; b()"
 )
 SAMPLES_CODE = """
 import json
 from django.db.models import Count
-from meetings.models import Meeting
-from people.models import Person
+from meetings.models import Meeting, public_people
 public = Meeting.objects.public()
 prefix = "syn{seed}-"
 count = Meeting.objects.filter(slug__startswith=prefix).count()
@@ -67,7 +66,7 @@ print("SAMPLES " + json.dumps({{
     "count": count, "city": city, "year": year, "track": track,
     "meeting": public.filter(visibility="public", slug__startswith=prefix)
         .order_by("pk").values_list("slug", flat=True).first(),
-    "person": Person.objects.public().filter(slug__startswith=prefix)
+    "person": public_people().filter(slug__startswith=prefix)
         .order_by("pk").values_list("slug", flat=True).first(),
 }}))
 """

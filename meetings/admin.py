@@ -24,15 +24,12 @@ from people.models import Person
 
 from .admin_catalogue import form_for
 from .admin_review import AwaitingPublicationFilter, ReviewAdmin
+from .derived import batched_writes
 from .forms import MeetingForm, ParticipationForm, ParticipationFormSet
 from .models import City, Meeting, Participation
 from .new_records import city_from, person_from, source_from, topic_from
 from .resources import MeetingResource
-from .services import (
-    meeting_override_conflict,
-    meeting_track_refresh_deferred,
-    meeting_track_summary,
-)
+from .services import meeting_override_conflict, meeting_track_summary
 
 
 def participant_count():
@@ -268,7 +265,7 @@ class MeetingAdmin(AutocompleteAdmin, ReviewAdmin, ImportExportMixin, GuardedHis
             record.save()
         super().save_model(request, meeting, form, change)
         # The inline rows are saved one by one: the track is recomputed once, after all.
-        with meeting_track_refresh_deferred():
+        with batched_writes():
             super().save_related(request, form, formsets, change)
         meeting.refresh_from_db(fields=["track", "side_tracks"])
         self._warn_override_conflict(request, meeting)

@@ -6,4 +6,4 @@ class MeetingsConfig(AppConfig):
     name = "meetings"
 
     def ready(self):
-        from . import cache, signals  # noqa: F401
+        from . import derived  # noqa: F401 (connects the receivers that keep derived data)

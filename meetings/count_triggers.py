@@ -1,23 +1,23 @@
-"""The triggers that keep ``PublicMeetingCount`` (models/counts.py), in each database's SQL.
+"""The SQL of the triggers that keep ``PublicMeetingCount`` (models/count_table.py), in
+each database's dialect: text only, run by migrations and by ``meetings.derived.recount``.
 
 Each change to a meeting's visibility, city, start date or track takes one from
 the count of its old key and adds one to its new key, when the meeting is
-public before and after. The public visibilities are written into the SQL, as
-the migration that installs the triggers gives them: a change to
-``PUBLIC_VISIBILITIES`` needs a new migration that calls ``install`` with the new
-list (tests/meetings/test_public_counts.py compares the counts with
-``Meeting.objects.public()``, so it fails until then).
+public before and after. The public visibilities are written into the SQL.
+
+Migrations never import this module: each carries the SQL it runs as text (0007
+installs the triggers; 0009 re-creates them on SQLite), so editing this module
+cannot change what an old migration does. A change here, or to
+``PUBLIC_VISIBILITIES``, needs a new migration with this module's new output pasted
+into it (``install_statements`` and ``uninstall_statements``);
+tests/meetings/test_count_triggers.py fails until the latest frozen SQL and the
+database's triggers are what this module writes.
 
 On SQLite, Django alters a table by copying it into a new one, which drops its
 triggers, and refuses to alter the count table while triggers refer to it: a
-migration that alters ``meetings_meeting`` or ``meetings_publicmeetingcount``
-must call ``uninstall`` before and ``install`` after, or run their SQL frozen into
-the migration (as 0009 does); a test checks that the database runs this module's code.
+migration that alters ``meetings_meeting`` or ``meetings_publicmeetingcount`` must
+drop them before and create them again after, from frozen SQL (as 0009 does).
 """
-
-from django.db import connections, transaction
-
-from .models import PUBLIC_VISIBILITIES
 
 TABLE = "meetings_publicmeetingcount"
 TRIGGERS = (
@@ -123,7 +123,8 @@ def sqlite_statements(public):
     ]
 
 
-def _recount_statements(vendor, public):
+def recount_statements(vendor, public):
+    """Empty the count table, then count every public meeting again."""
     year = (POSTGRESQL_YEAR if vendor == "postgresql" else SQLITE_YEAR).format(row="m")
     return [
         f"DELETE FROM {TABLE}",  # noqa: S608 (a constant)
@@ -133,32 +134,20 @@ def _recount_statements(vendor, public):
     ]
 
 
-def install(schema_editor, visibilities):
-    """(Re)create the triggers for these public visibilities and recount every meeting."""
-    uninstall(schema_editor)
+def install_statements(vendor, visibilities):
+    """What (re)creates the triggers for these public visibilities and recounts every
+    meeting: run after ``uninstall_statements``."""
     public = sql_list(visibilities)
-    vendor = schema_editor.connection.vendor
-    statements = postgresql_statements if vendor == "postgresql" else sqlite_statements
-    for statement in [*statements(public), *_recount_statements(vendor, public)]:
-        schema_editor.execute(statement, params=None)
+    created = postgresql_statements if vendor == "postgresql" else sqlite_statements
+    return [*created(public), *recount_statements(vendor, public)]
 
 
-def uninstall(schema_editor):
-    postgresql = schema_editor.connection.vendor == "postgresql"
-    for name in (*TRIGGERS, POSTGRESQL_TRUNCATE_TRIGGER) if postgresql else TRIGGERS:
-        on_table = " ON meetings_meeting" if postgresql else ""
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}{on_table}")
-    if postgresql:
-        schema_editor.execute("DROP FUNCTION IF EXISTS meetings_public_count()")
-        schema_editor.execute("DROP FUNCTION IF EXISTS meetings_public_count_truncated()")
-
-
-def recount(using="default"):
-    """Count every public meeting again: after loading rows that carried old counts.
-
-    In one transaction, so pages never read a half-built table.
-    """
-    connection = connections[using]
-    with transaction.atomic(using=using), connection.cursor() as cursor:
-        for statement in _recount_statements(connection.vendor, sql_list(PUBLIC_VISIBILITIES)):
-            cursor.execute(statement)
+def uninstall_statements(vendor):
+    if vendor != "postgresql":
+        return [f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS]
+    return [
+        *(f"DROP TRIGGER IF EXISTS {name} ON meetings_meeting" for name in TRIGGERS),
+        f"DROP TRIGGER IF EXISTS {POSTGRESQL_TRUNCATE_TRIGGER} ON meetings_meeting",
+        "DROP FUNCTION IF EXISTS meetings_public_count()",
+        "DROP FUNCTION IF EXISTS meetings_public_count_truncated()",
+    ]

@@ -12,13 +12,26 @@ from django.db import connections
 from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
 
-from backchannel.parameters import ReportedErrorsMixin, validate_search_words
-from people.models import Person
+from backchannel.listpage import bound_filter
+from backchannel.parameters import (
+    Q_MAX_LENGTH,
+    Parameters,
+    ReportedErrorsMixin,
+    validate_search_words,
+)
 
-from .models import City, DialogueSeries, Meeting, Participation, Status, Topic, Track
+from .models import (
+    City,
+    DialogueSeries,
+    Meeting,
+    Participation,
+    Status,
+    Topic,
+    Track,
+    public_people,
+)
 from .search import full_text_condition
 
-Q_MAX_LENGTH = 200
 SORT_NEWEST, SORT_OLDEST = "-date", "date"
 SORT_CHOICES = [(SORT_NEWEST, "Newest first"), (SORT_OLDEST, "Oldest first")]
 
@@ -105,7 +118,7 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
     )
     person = django_filters.ModelMultipleChoiceFilter(
         label="Person",
-        queryset=Person.objects.public(),
+        queryset=public_people(),
         to_field_name="slug",
         method="filter_person",
     )
@@ -193,3 +206,11 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
 def meeting_filter(data, request=None):
     """The FilterSet over the public gate, bound to ``data`` (a QueryDict)."""
     return MeetingFilter(data, queryset=Meeting.objects.public(), request=request)
+
+
+EXPORT_PARAMETERS = Parameters.of(MeetingFilter, paginated=False)  # exports take every page
+
+
+def export_filter(request):
+    """(filterset, errors) of an export request: the listing's parameters but ``page``."""
+    return bound_filter(MeetingFilter, Meeting.objects.public(), request, EXPORT_PARAMETERS)

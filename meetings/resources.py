@@ -14,10 +14,10 @@ from django_countries import countries
 from import_export import fields, widgets
 
 from backchannel.admin_tools import FormulaSafeResource
+from backchannel.roles import PUBLISH_PERMISSION
 
 from . import dates
 from .models import City, DialogueSeries, Meeting, Topic, Visibility
-from .services import PUBLISH_PERMISSION
 
 START_COLUMNS = ("date", ("year", "month", "day"))
 END_COLUMNS = ("end", ("end_year", "end_month", "end_day"))

@@ -50,7 +50,7 @@ def person_matches(tsquery):
 def full_text_condition(term, meetings, named_participations):
     """Q for meetings matching ``term`` by their text or a publicly named participant.
 
-    Both querysets come from the caller (the models import this module).
+    Both querysets come from the caller (meetings/filters.py).
     Returns None for a term without any word character: it restricts nothing.
     """
     tsquery = prefix_query(term)

@@ -1,101 +1,18 @@
-"""Operations that span several models: keeping the stored track true.
-
-``Meeting.save()``, ``Participation.save()`` and the participation post_delete
-signal call these, so every save or delete through the ORM or the admin keeps
-``Meeting.track`` equal to the rule. Queryset ``update()`` and ``bulk_create()``
-bypass them: code that writes meetings or participations in bulk must call
-``meeting_refresh_track`` for each meeting it touched (``populate`` computes the
-track itself before inserting). Code that saves many participations one by one
-(the meeting admin with its inline rows) wraps them in
-``meeting_track_refresh_deferred()`` so each meeting is recomputed once, not per row.
-"""
-
-from contextlib import contextmanager
-from contextvars import ContextVar
+"""Rules of data entry that read several records: who may name a participant of a
+published meeting, an override the participants contradict, and the track as staff
+read it. (Keeping derived data current is meetings/derived.py's.)"""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
 
 from backchannel.roles import PUBLISH_PERMISSION
 
-from .models import Meeting, Participation, Visibility
+from .models import Participation, Visibility
 from .track import compute_track
 
 NAMING_MESSAGE = (
     "This meeting is already published: naming a participant would publish the name at "
     "once. Tick “anonymised”, or ask a publisher to name them."
 )
-
-# The ids of meetings whose participations changed inside the current
-# meeting_track_refresh_deferred() block; None outside any block.
-_deferred_meetings = ContextVar("deferred_meetings", default=None)
-
-
-def _participation_rows(meeting_id):
-    return Participation.objects.filter(meeting_id=meeting_id).values_list(
-        "side", "capacity", "role"
-    )
-
-
-def meeting_apply_track(meeting):
-    """Set ``meeting.track`` and ``meeting.side_tracks`` from its saved participations."""
-    rows = _participation_rows(meeting.pk) if meeting.pk else []
-    result = compute_track(meeting.parties, rows, meeting.track_override)
-    meeting.track = result.track
-    meeting.side_tracks = result.sides
-
-
-def meeting_refresh_track(meeting_id):
-    """Recompute and store the track of one meeting after its participations changed."""
-    meeting = (
-        Meeting.objects.filter(pk=meeting_id).only("parties", "track_override", "track").first()
-    )
-    if meeting is None:  # deleted along with its participations
-        return
-    result = compute_track(meeting.parties, _participation_rows(meeting_id), meeting.track_override)
-    # A change of participants is a change of the meeting: its timestamp moves too
-    # (sitemap, feed, calendar, and the admin's check against lost updates).
-    Meeting.objects.filter(pk=meeting_id).update(
-        track=result.track, side_tracks=result.sides, updated_at=timezone.now()
-    )
-
-
-def meeting_participations_changed(meeting_id):
-    """Keep the track of a meeting whose participations were just saved or deleted.
-
-    Recomputes it now, or once at the end of the enclosing
-    ``meeting_track_refresh_deferred()`` block.
-    """
-    deferred = _deferred_meetings.get()
-    if deferred is None:
-        meeting_refresh_track(meeting_id)
-    else:
-        deferred.add(meeting_id)
-
-
-@contextmanager
-def meeting_track_refresh_deferred():
-    """Recompute each meeting whose participations change in the block once, at its end.
-
-    Every block is atomic (a nested one as a savepoint): when it fails, none of its
-    writes stay, so no stored track is left stale. A nested block's meetings are
-    recomputed at the end of the outermost one. Inside a block, a meeting's stored
-    track is the one from before the block: read it after the block ends.
-    """
-    if _deferred_meetings.get() is not None:
-        with transaction.atomic():
-            yield
-        return
-    meeting_ids = set()
-    with transaction.atomic():
-        token = _deferred_meetings.set(meeting_ids)
-        try:
-            yield
-        finally:
-            _deferred_meetings.reset(token)
-        for meeting_id in sorted(meeting_ids):
-            meeting_refresh_track(meeting_id)
 
 
 def meeting_override_conflict(meeting):
@@ -106,7 +23,8 @@ def meeting_override_conflict(meeting):
     """
     if not meeting.track_override:
         return None
-    rule = compute_track(meeting.parties, _participation_rows(meeting.pk))
+    rows = Participation.objects.filter(meeting_id=meeting.pk).track_rows()
+    rule = compute_track(meeting.parties, [row[1:] for row in rows])
     if not rule.sides or None in rule.sides.values():
         return None
     return rule.track if rule.track != meeting.track_override else None

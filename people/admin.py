@@ -16,17 +16,17 @@ from import_export.formats import base_formats
 from backchannel.admin_choices import AutocompleteAdmin, SlugFilledForm
 from backchannel.admin_tools import GuardedHistoryAdmin, InUseRelatedFilter, country_in_use_filter
 from backchannel.roles import PUBLISH_PERMISSION
+from meetings.models import Participation
 
 from .models import Affiliation, Organization, Person
 from .resources import PersonResource
 from .services import MergeRefused, person_merge, person_merge_preview
 
 
-def _count_of(relation):
-    """How many rows of a reverse relation point at each person, as a subquery."""
-    related = Person._meta.get_field(relation).related_model
+def _participation_count():
+    """How many participations each person has, as a subquery."""
     counted = (
-        related.objects.filter(person=OuterRef("pk"))
+        Participation.objects.filter(person=OuterRef("pk"))
         .order_by()
         .values("person")
         .annotate(n=Count("pk"))
@@ -74,7 +74,7 @@ class PersonAdmin(ImportExportMixin, GuardedHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(meeting_total=_count_of("participations"))
+        return super().get_queryset(request).annotate(meeting_total=_participation_count())
 
     def get_import_data_kwargs(self, **kwargs):
         return super().get_import_data_kwargs(**kwargs) | {"rollback_on_validation_errors": True}

@@ -4,18 +4,15 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
 
-from backchannel.parameters import ReportedErrorsMixin, validate_search_words
+from backchannel.parameters import Q_MAX_LENGTH, ReportedErrorsMixin, validate_search_words
+from meetings.models import public_people
 
 from .models import Affiliation, Organization, Person
-
-Q_MAX_LENGTH = 200
 
 
 def public_organizations():
     """Organizations some public person is affiliated with."""
-    held = Affiliation.objects.filter(
-        organization=OuterRef("pk"), person__in=Person.objects.public()
-    )
+    held = Affiliation.objects.filter(organization=OuterRef("pk"), person__in=public_people())
     return Organization.objects.filter(Exists(held))
 
 

@@ -1,6 +1,11 @@
-from django.apps import apps
+"""People, the organisations they belong to, and their affiliations.
+
+This app's models never import ``meetings``; which people the public may see depends
+on their participations, so that gate is ``meetings.models.public_people()``.
+"""
+
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -33,14 +38,6 @@ class Organization(RecordModel):
         return self.name
 
 
-class PersonQuerySet(models.QuerySet):
-    def public(self):
-        """People with at least one named participation in a public meeting."""
-        participation = apps.get_model("meetings", "Participation")
-        named = participation.objects.publicly_named().filter(person=OuterRef("pk"))
-        return self.filter(Exists(named))
-
-
 class Person(RecordModel):
     """Someone who takes part in informal talks or is quoted about them."""
 
@@ -60,7 +57,6 @@ class Person(RecordModel):
     bio = models.TextField(blank=True, help_text="Shown on the public person page.")
     internal_notes = models.TextField(blank=True, help_text="Staff only. Never shown publicly.")
 
-    objects = PersonQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -1,14 +1,17 @@
 """Operations on people that span several records: merging duplicates.
 
-This app never imports ``meetings``; it reaches participations and quotes
-through the reverse relations those models declare on Person, and asks their
-own public querysets what the public sees.
+A merge moves participations and quotes, which live in ``meetings``; what the public
+sees before and after comes from the public gates there (services sit above the
+models of both apps).
 """
 
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.text import Truncator
+
+from meetings.derived import batched_writes
+from meetings.models import Participation, Quote, public_people
 
 from .models import Person
 
@@ -59,11 +62,6 @@ def _merged_other_names(kept, merged):
     return "\n".join(lines)
 
 
-def _related(relation):
-    """The model of a reverse relation on Person (a participation or a quote)."""
-    return Person._meta.get_field(relation).related_model
-
-
 def _reason(text):
     return Truncator(text).chars(REASON_LENGTH)
 
@@ -80,13 +78,13 @@ def _public_facts(person_pks):
     Each fact comes from the public querysets, the one gate public pages use.
     """
     facts = {}
-    public = Person.objects.public().filter(pk__in=person_pks)
+    public = public_people().filter(pk__in=person_pks)
     for person in public.prefetch_related("affiliations__organization"):
         facts |= _person_facts(person)
-    quotes = _related("quotes").objects.public().filter(person__in=person_pks)
+    quotes = Quote.objects.public().filter(person__in=person_pks)
     for quote in quotes:
         facts[("quote", quote.pk)] = f"the quote {_quoted(quote.text)}"
-    named = _related("participations").objects.publicly_named().filter(person__in=person_pks)
+    named = Participation.objects.publicly_named().filter(person__in=person_pks)
     for participation in named.select_related("meeting"):
         facts[("named", participation.pk)] = f"a named participant of “{participation.meeting}”"
     return facts
@@ -137,7 +135,8 @@ def person_merge(kept, merged, *, may_publish=True):
     with transaction.atomic():
         kept, merged = _locked(kept, merged)
         before = _public_facts([kept.pk, merged.pk])
-        result = _fold(kept, merged)
+        with batched_writes():  # participations move one by one; tracks kept once
+            result = _fold(kept, merged)
         after = _public_facts([kept.pk])
         result.newly_public = [text for key, text in after.items() if key not in before]
         if result.newly_public and not may_publish:

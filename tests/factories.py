@@ -1,9 +1,19 @@
 """Small factory functions: each makes one valid record, overrides win."""
 
+import datetime
 import itertools
 
-from meetings.models import City, Meeting, Participation, Quote, Source, Topic, Visibility
-from people.models import Organization, Person
+from meetings.models import (
+    City,
+    DialogueSeries,
+    Meeting,
+    Participation,
+    Quote,
+    Source,
+    Topic,
+    Visibility,
+)
+from people.models import Affiliation, Organization, Person
 
 _counter = itertools.count(1)
 
@@ -77,8 +87,6 @@ def make_berlin_meeting(**overrides):
 
 
 def make_series(**overrides):
-    from meetings.models import DialogueSeries
-
     n = _n()
     return DialogueSeries.objects.create(
         **({"name": f"Series {n}", "slug": f"series-{n}"} | overrides)
@@ -86,8 +94,21 @@ def make_series(**overrides):
 
 
 def make_affiliation(person, **overrides):
-    from people.models import Affiliation
-
     if "organization" not in overrides:
         overrides["organization"] = make_organization()
     return Affiliation.objects.create(person=person, **({"role": "Director"} | overrides))
+
+
+def seed_meetings(n, city, person):
+    """``n`` public meetings in ``city``, each with topics, a named, an anonymised and an
+    unnamed participant, all joined by ``person``."""
+    topic = make_topic()
+    for i in range(n):
+        meeting = make_meeting(city=city, start_date=datetime.date(2000 + i, 1, 1))
+        meeting.topics.add(topic, make_topic())
+        make_participation(meeting, person, side="US")
+        make_participation(meeting, side="KP", capacity="official")
+        make_participation(meeting, side="KP", anonymised=True)
+        Participation.objects.create(meeting=meeting, side="US", capacity="expert")
+        meeting.sources.add(make_source())
+        make_quote(person, meeting=meeting)

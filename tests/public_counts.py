@@ -1,8 +1,15 @@
-"""Compare PublicMeetingCount with the public meetings it counts."""
+"""Compare PublicMeetingCount with the public meetings it counts, and a record to count."""
 
+import datetime
 from collections import Counter
 
-from meetings.models import Meeting, PublicMeetingCount
+from meetings.models import (
+    Meeting,
+    PublicMeetingCount,
+    Track,
+    Visibility,
+)
+from tests.factories import make_city, make_meeting
 
 
 def live_counts():
@@ -19,3 +26,16 @@ def table_counts():
     """The same from the count table, keys with no meetings left out."""
     rows = PublicMeetingCount.objects.values_list("city_id", "year", "track", "meetings")
     return Counter({(city, year, track): n for city, year, track, n in rows if n})
+
+
+def make_listing_record():
+    berlin, pyongyang = make_city(country="DE"), make_city(country="KP")
+    days = [None, datetime.date(1999, 5, 1), datetime.date(2017, 10, 1), datetime.date(2018, 1, 1)]
+    for n in range(24):
+        make_meeting(
+            city=[berlin, pyongyang, None][n % 3],
+            start_date=days[n % 4],
+            track_override=["", *Track.values][n % 4],
+            visibility=Visibility.values[n % 5 % 3],
+        )
+    return berlin, pyongyang

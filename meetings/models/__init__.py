@@ -1,6 +1,5 @@
 """The meetings app's models, one module per part of the record."""
 
-from .cachestate import MissedCacheBump
 from .catalogue import City, DialogueSeries, Source, Topic
 from .choices import (
     LINK_SCHEMES,
@@ -12,9 +11,11 @@ from .choices import (
     Track,
     Visibility,
 )
-from .counts import NO_CITY, NO_YEAR, PublicMeetingCount
+from .count_table import NO_CITY, NO_YEAR, PublicMeetingCount
+from .gates import public_people
 from .meeting import Meeting, MeetingQuerySet
-from .participation import Participation, Quote
+from .participation import Participation
+from .quote import Quote
 
 __all__ = [
     "LINK_SCHEMES",
@@ -27,7 +28,6 @@ __all__ = [
     "DialogueSeries",
     "Meeting",
     "MeetingQuerySet",
-    "MissedCacheBump",
     "Participation",
     "PublicMeetingCount",
     "Quote",
@@ -37,4 +37,5 @@ __all__ = [
     "Topic",
     "Track",
     "Visibility",
+    "public_people",
 ]

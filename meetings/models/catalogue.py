@@ -1,4 +1,5 @@
-"""What meetings refer to: cities, topics, dialogue series and sources."""
+"""What meetings refer to (cities, topics, dialogue series, sources), public while a
+public meeting refers to them."""
 
 from urllib.parse import urlsplit
 
@@ -9,14 +10,13 @@ from django_countries.fields import CountryField
 from backchannel.records import RecordModel, stored_dates
 
 from .choices import LINK_SCHEMES
+from .meeting import Meeting
 
 
 class PublicThroughMeetingsQuerySet(models.QuerySet):
     """For things that are public while a public meeting uses them."""
 
     def public(self):
-        from .meeting import Meeting  # meetings refer to these models, so imported late
-
         used = Meeting.objects.public().filter(**{self.meeting_lookup: OuterRef("pk")})
         return self.filter(Exists(used))
 

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -12,21 +12,10 @@ from backchannel.countries import country_name
 from backchannel.records import RecordModel, stored_dates
 
 from .. import dates
-from .catalogue import City, DialogueSeries, Source, Topic
+from ..track import compute_track
 from .choices import PUBLIC_VISIBILITIES, DatePrecision, Status, Track, Visibility
-
-NO_SOURCE_TO_PUBLISH = (
-    "A meeting leaves confidential only with at least one source: add the source that "
-    "reports it (under Record), then publish."
-)
-LAST_SOURCE_OF_PUBLISHED = (
-    "This meeting is published: it keeps at least one source. Add another before removing "
-    "this one, or ask a publisher to make the meeting confidential."
-)
-
-
-def _has_any(sources):
-    return sources.exists() if isinstance(sources, models.QuerySet) else bool(sources)
+from .participation import Participation
+from .publication import NO_SOURCE_TO_PUBLISH, PublicationRule
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -40,8 +29,21 @@ class MeetingQuerySet(models.QuerySet):
     def oldest_first(self):
         return self.order_by(F("start_date").asc(nulls_last=True), "pk")
 
+    def with_public_participants(self):
+        """The row shape of every meeting list: city, series, topics and, as
+        ``public_participations``, the participations public pages may show."""
+        participants = Participation.objects.public().select_related("person")
+        return self.select_related("city", "series").prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=participants.order_by("side", "pk"),
+                to_attr="public_participations",
+            ),
+            "topics",
+        )
 
-class Meeting(RecordModel):
+
+class Meeting(PublicationRule, RecordModel):
     """One round of informal talks."""
 
     DatePrecision = DatePrecision
@@ -50,7 +52,7 @@ class Meeting(RecordModel):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
     series = models.ForeignKey(
-        DialogueSeries,
+        "meetings.DialogueSeries",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -71,7 +73,7 @@ class Meeting(RecordModel):
         "there is no start date.",
     )
     city = models.ForeignKey(
-        City, on_delete=models.PROTECT, null=True, blank=True, related_name="meetings"
+        "meetings.City", on_delete=models.PROTECT, null=True, blank=True, related_name="meetings"
     )
     venue = models.CharField(max_length=200, blank=True)
     occasion = models.CharField(
@@ -112,10 +114,10 @@ class Meeting(RecordModel):
         help_text="Confidential meetings never appear on public pages. A meeting leaves "
         "confidential only with at least one source.",
     )
-    topics = models.ManyToManyField(Topic, blank=True, related_name="meetings")
+    topics = models.ManyToManyField("meetings.Topic", blank=True, related_name="meetings")
     summary = models.TextField(blank=True, help_text="Public.")
     internal_notes = models.TextField(blank=True, help_text="Staff only. Never shown publicly.")
-    sources = models.ManyToManyField(Source, blank=True, related_name="meetings")
+    sources = models.ManyToManyField("meetings.Source", blank=True, related_name="meetings")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(
@@ -195,14 +197,12 @@ class Meeting(RecordModel):
     def __str__(self):
         return self.title
 
-    # The sources a form or an import is about to save with this meeting, for clean() to
-    # check the publication rule against; None means the stored ones.
-    pending_sources = None
-
     def save(self, *args, **kwargs):
-        from ..services import meeting_apply_track
-
-        meeting_apply_track(self)
+        """Saved with what its own row derives: the track and each side's view from its
+        saved participations, and when it was published. Here rather than in a signal
+        receiver, because only ``save`` can add them to ``update_fields``; changes to
+        participations reach the meeting through meetings/derived.py."""
+        self.apply_track()
         self._apply_publication()
         self.date_precision = dates.precision_for(self.start_date, self.date_precision)
         if kwargs.get("update_fields") is not None:
@@ -218,6 +218,12 @@ class Meeting(RecordModel):
 
     def get_absolute_url(self):
         return reverse("meetings:detail", args=[self.slug])
+
+    def apply_track(self):
+        """Set ``track`` and ``side_tracks`` from the participations saved so far."""
+        rows = Participation.objects.filter(meeting_id=self.pk).track_rows() if self.pk else []
+        result = compute_track(self.parties, [row[1:] for row in rows], self.track_override)
+        self.track, self.side_tracks = result.track, result.sides
 
     def _apply_publication(self):
         # The public never learns how long a record was kept confidential.
@@ -249,30 +255,6 @@ class Meeting(RecordModel):
             raise ValidationError(
                 {"start_date": f"With {period} precision, give the first day of the {period}."}
             )
-
-    def publication_error(self):
-        """Why this meeting may not be shown publicly as it is about to be saved, or None.
-
-        A meeting leaves confidential only with at least one source, and a published one
-        keeps its last source (one published before this rule, with none, may still be
-        edited). The sources checked are ``pending_sources`` when a form is about to save
-        them, else the stored ones.
-        """
-        if self.visibility == Visibility.CONFIDENTIAL:
-            return None
-        stored = self.sources.all() if self.pk else Source.objects.none()
-        pending = stored if self.pending_sources is None else self.pending_sources
-        if _has_any(pending):
-            return None
-        if self._stored_visibility() in {None, Visibility.CONFIDENTIAL}:
-            return NO_SOURCE_TO_PUBLISH
-        return LAST_SOURCE_OF_PUBLISHED if stored.exists() else None
-
-    def _stored_visibility(self):
-        if self.pk is None:
-            return None
-        stored = Meeting.objects.filter(pk=self.pk).values_list("visibility", flat=True)
-        return stored.first()
 
     @property
     def date_display(self):

@@ -1,15 +1,13 @@
-"""Who sat at a meeting, and what they said."""
+"""Who sat at a meeting, for which side and in what capacity."""
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Q
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from backchannel.records import RecordModel
 
-from .catalogue import Source
 from .choices import Capacity, Role, Visibility
-from .meeting import Meeting
 
 
 class ParticipationQuerySet(models.QuerySet):
@@ -21,6 +19,10 @@ class ParticipationQuerySet(models.QuerySet):
         """Public participations that may show the person's name."""
         return self.public().filter(anonymised=False, person__isnull=False)
 
+    def track_rows(self):
+        """(meeting id, side, capacity, role) of each: what the track rule reads."""
+        return self.values_list("meeting_id", "side", "capacity", "role")
+
 
 class Participation(RecordModel):
     """A person's attendance at a meeting, for one side, in a capacity at that time."""
@@ -28,7 +30,9 @@ class Participation(RecordModel):
     Capacity = Capacity
     Role = Role
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participations")
+    meeting = models.ForeignKey(
+        "meetings.Meeting", on_delete=models.CASCADE, related_name="participations"
+    )
     person = models.ForeignKey(
         "people.Person",
         on_delete=models.CASCADE,
@@ -54,7 +58,7 @@ class Participation(RecordModel):
         help_text="Shown publicly only as capacity and side, never by name.",
     )
     sources = models.ManyToManyField(
-        Source,
+        "meetings.Source",
         blank=True,
         related_name="participations",
         help_text="The sources that name this participant.",
@@ -89,21 +93,6 @@ class Participation(RecordModel):
     def __str__(self):
         return f"{self.public_label} at {self.meeting}"
 
-    def save(self, *args, **kwargs):
-        from ..services import meeting_participations_changed
-
-        previous = None
-        if self.pk:
-            previous = (
-                Participation.objects.filter(pk=self.pk)
-                .values_list("meeting_id", flat=True)
-                .first()
-            )
-        super().save(*args, **kwargs)
-        meeting_participations_changed(self.meeting_id)
-        if previous and previous != self.meeting_id:
-            meeting_participations_changed(previous)
-
     @property
     def is_named(self):
         """Whether the person's name may show: a person (saved or about to be), not anonymised."""
@@ -117,44 +106,3 @@ class Participation(RecordModel):
         article = "an" if capacity[0] in "aeiou" else "a"
         side = self.side.name if self.side else "no side"
         return f"{article} {capacity}, {side}"
-
-
-class QuoteQuerySet(models.QuerySet):
-    def public(self):
-        """Quotes by public people, tied to no meeting or to one where they are named."""
-        from people.models import Person
-
-        named_there = Participation.objects.publicly_named().filter(
-            person=OuterRef("person"), meeting=OuterRef("meeting")
-        )
-        person_public = Person.objects.public().filter(pk=OuterRef("person"))
-        # Named there makes the person public, so each branch needs one correlated test
-        # (an index lookup per quote), never the set of all public people.
-        # A source only a confidential meeting cites would reveal it: such a quote is
-        # shown without its source. (Do not select_related("source") after this.)
-        return self.filter(
-            Q(Exists(named_there), meeting__isnull=False)
-            | Q(Exists(person_public), meeting__isnull=True)
-        ).prefetch_related(Prefetch("source", queryset=Source.objects.public()))
-
-
-class Quote(RecordModel):
-    """Words attributed to a person, optionally at a meeting and from a source."""
-
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="quotes")
-    meeting = models.ForeignKey(
-        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes"
-    )
-    source = models.ForeignKey(
-        Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes"
-    )
-    text = models.TextField()
-
-    objects = QuoteQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["person", "pk"]
-
-    def __str__(self):
-        short = self.text if len(self.text) <= 60 else self.text[:57] + "…"
-        return f"{self.person}: “{short}”"

@@ -5,7 +5,8 @@ import datetime
 from django.utils import timezone
 
 from ..models import Capacity, DatePrecision, Meeting, Quote, Role, Status, Visibility
-from ..synthetic import (
+from ..track import compute_track
+from .synthetic import (
     COUNTRIES,
     OFFICIAL_SIDE,
     OTHER_SIDE,
@@ -21,7 +22,6 @@ from ..synthetic import (
     draw_date,
     summary_for,
 )
-from ..track import compute_track
 
 TODAY = datetime.date(2026, 6, 30)  # fixed, so "scheduled" does not drift with the clock
 
@@ -50,12 +50,7 @@ class MeetingPlanner:
             else None
         )
         series = rng.choice(self.records.series) if rng.random() < 0.4 else None
-        parties = self._parties()
-        participations = self._participations(parties)
-        undetermined = rng.random() < 0.05
-        if undetermined:  # a side the sources name but whose people they do not
-            parties.append(next(c for c in rng.sample(COUNTRIES, 6) if c not in parties))
-        override = rng.choice(("1", "1.5", "2", "")) if undetermined else ""
+        parties, participations, override = self._sides()
         result = compute_track(
             parties, [(a.side, a.capacity, a.role) for a in participations], override
         )
@@ -83,6 +78,16 @@ class MeetingPlanner:
         )
         sources = rng.sample(self.records.sources, rng.choice((0, 1, 1, 2, 3)))
         return MeetingPlan(meeting, participations, topics, sources)
+
+    def _sides(self):
+        """(parties, participations, override); now and then a side stays undetermined."""
+        parties = self._parties()
+        participations = self._participations(parties)
+        undetermined = self.rng.random() < 0.05
+        if undetermined:  # a side the sources name but whose people they do not
+            parties.append(next(c for c in self.rng.sample(COUNTRIES, 6) if c not in parties))
+        override = self.rng.choice(("1", "1.5", "2", "")) if undetermined else ""
+        return parties, participations, override
 
     def _parties(self):
         count = self.rng.choices((2, 3, 4), (70, 20, 10))[0]

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from people.models import Affiliation, Organization, Person
 
 from ..models import Capacity, City, DialogueSeries, Source, Topic
-from ..synthetic import ORG_KINDS, PUBLISHERS, TITLES, TOPICS, draw_country, draw_date
+from .synthetic import ORG_KINDS, PUBLISHERS, TITLES, TOPICS, draw_country, draw_date
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,12 @@ import random
 
 from django.db import transaction
 
-from ..bulk import insert_rows, refresh_planner_statistics
-from ..cache import bump_record_version
+from ..derived import after_bulk_write
 from ..models import Meeting, Participation, Quote
-from ..synthetic import Attendance
+from .bulk import insert_rows, refresh_planner_statistics
 from .plans import MeetingPlanner
 from .records import Sizes, SupportingRecordMaker
+from .synthetic import Attendance
 
 CHUNK = 1000  # meetings per batch: bounds memory, paces the progress report
 
@@ -34,7 +34,6 @@ def populate(meetings, seed=0, progress=None):
         )
     with transaction.atomic():
         counts = Populator(meetings, seed).run(progress)
-    bump_record_version()  # bulk inserts send no signals
     refresh_planner_statistics()
     return counts
 
@@ -74,7 +73,7 @@ class Populator:
             topic_links += [(meeting_id, topic.pk) for topic in plan.topics]
             source_links += [(meeting_id, source.pk) for source in plan.sources]
             quotes += planner.plan_quotes(plan)
-        # The three largest tables take plain rows; see meetings.bulk.insert_rows.
+        # The three largest tables take plain rows; see bulk.insert_rows.
         for model, fields, rows, name in [
             (Participation, Attendance.COLUMNS, participations, "participations"),
             (Meeting.topics.through, ("meeting", "topic"), topic_links, "meeting topics"),
@@ -84,3 +83,5 @@ class Populator:
             self.count(name, rows)
         Quote.objects.bulk_create(quotes)
         self.count("quotes", quotes)
+        # Bulk writes send no signals: the write side checks the tracks and bumps the cache.
+        after_bulk_write(meeting.pk for meeting in meetings)

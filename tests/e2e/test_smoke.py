@@ -1,3 +1,5 @@
+"""The home page in a real browser."""
+
 import pytest
 
 from tests.factories import make_berlin_meeting

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS
 
-from meetings.count_triggers import recount
+from meetings.derived import recount
 from meetings.models import PublicMeetingCount
 
 

@@ -1,0 +1,211 @@
+"""The meeting listing's numbers: the total and the city, year and track facet counts
+of a filtered result, by one of two routes.
+
+When only city, country, year and track filter the result, every count comes from
+``PublicMeetingCount`` (a few thousand rows the database keeps up to date: see
+meetings/derived.py) instead of from the meetings themselves; any other filter counts
+the matching meetings. Both routes give the same numbers (a property test compares
+them). Each facet is one GROUP BY over the result without that facet's own filter, so
+that OR-ing another value into it adds exactly that value's count. How the numbers
+are shown is meetings/facets.py's.
+"""
+
+from django.db.models import Count, Sum
+from django.db.models.functions import ExtractYear
+
+from backchannel.cache import cached_public
+from backchannel.parameters import canonical
+from backchannel.records import FIRST_DATE, LAST_STORED_DATE
+
+from .models import NO_CITY, City, PublicMeetingCount, Track
+
+# The years the listing offers (facet, year list, chart): those the database can hold.
+# A meeting planted outside them by raw SQL is still listed and counted in the total,
+# but its year is offered nowhere.
+FIRST_YEAR, LAST_YEAR = FIRST_DATE.year, LAST_STORED_DATE.year
+# The filters PublicMeetingCount can answer, and their lookups on it.
+COUNTED_FILTERS = {
+    "city": "city__in",
+    "country": "city__country__in",
+    "year": "year__in",
+    "track": "track__in",
+}
+
+
+class Year(ExtractYear):
+    """The year of a date; on SQLite read from the ISO text, not through a Python function
+    called once per row (which took most of the facet query's time)."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(substr({sql}, 1, 4) AS integer)", params
+
+
+def _city_rows(qs):
+    """Grouped by city id (read in order from an index), then the few cities' names."""
+    counts = dict(
+        qs.exclude(city=None).order_by().values_list("city_id").annotate(n=Count("pk")).order_by()
+    )
+    return _named_city_rows(counts)
+
+
+def _named_city_rows(counts):
+    """[(slug, name, count)] of {city id: count}, the biggest first."""
+    cities = City.objects.filter(pk__in=counts).only("slug", "name")
+    rows = sorted((-counts[c.pk], c.name, c.slug) for c in cities)
+    return [(slug, name, -negative) for negative, name, slug in rows]
+
+
+def offered_year(year):
+    """Whether the listing offers this year (None: undated)."""
+    return year is not None and FIRST_YEAR <= year <= LAST_YEAR
+
+
+def _year_rows(qs):
+    rows = (
+        qs.exclude(start_date=None)
+        .order_by()
+        .annotate(year=Year("start_date"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("-year")
+    )
+    years = [(row["year"], row["n"]) for row in rows if offered_year(row["year"])]
+    return [(str(year), str(year), n) for year, n in years]
+
+
+def _track_rows(qs):
+    labels = dict(Track.choices)
+    rows = qs.exclude(track="").order_by().values("track").annotate(n=Count("pk")).order_by("track")
+    return [(row["track"], labels[row["track"]], row["n"]) for row in rows]
+
+
+FACET_ROWS = {"city": _city_rows, "year": _year_rows, "track": _track_rows}
+
+
+def facet_rows(filterset, name):
+    """[(value, label, count)] of one facet: over the result without its own filter if active."""
+    active = filterset.active(name)
+    return FACET_ROWS[name](filterset.qs_without(name) if active else filterset.qs)
+
+
+def year_track_rows(qs):
+    """(total, year rows, track rows) of ``qs`` from one GROUP BY year, track."""
+    rows = (
+        qs.order_by()
+        .annotate(year=Year("start_date"))
+        .values_list("year", "track")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return _year_track_totals(rows)
+
+
+def _year_track_totals(rows):
+    """(total, year rows, track rows) from (year, track, count) groups."""
+    total, years, tracks = 0, {}, {}
+    for year, track, n in rows:
+        total += n
+        if offered_year(year) and n:
+            years[year] = years.get(year, 0) + n
+        if track and n:
+            tracks[track] = tracks.get(track, 0) + n
+    labels = dict(Track.choices)
+    year_rows = [(str(year), str(year), years[year]) for year in sorted(years, reverse=True)]
+    track_rows = [(track, labels[track], tracks[track]) for track in sorted(tracks)]
+    return total, year_rows, track_rows
+
+
+def cached_listing_counts(filterset):
+    """``listing_counts`` of a valid public filter, from the public cache."""
+    return cached_public(
+        ("listing-counts", filter_key(filterset)), lambda: listing_counts(filterset)
+    )
+
+
+def listing_counts(filterset):
+    """{"total", "rows": {facet: [(value, label, count)]}}, from the count table when it can."""
+    if counted_filters_only(filterset):
+        return counts_from_table(filterset)
+    return counts_from_meetings(filterset)
+
+
+def counts_from_meetings(filterset):
+    """listing_counts by grouping the meetings: the total, the year and the track facets
+    come from one query when neither is active; the city facet from another."""
+    total, years, tracks = year_track_rows(filterset.qs)
+    rows = {
+        "city": facet_rows(filterset, "city"),
+        "year": facet_rows(filterset, "year") if filterset.active("year") else years,
+        "track": facet_rows(filterset, "track") if filterset.active("track") else tracks,
+    }
+    return {"total": total, "rows": rows}
+
+
+def counted_filters_only(filterset):
+    """Whether PublicMeetingCount can answer this filter: no other filter is active."""
+    return not any(
+        filterset.active(name)
+        for name in filterset.filters
+        if name not in COUNTED_FILTERS and name != "sort"
+    )
+
+
+def counted(filterset, without=()):
+    """The PublicMeetingCount rows the active filters select, but those named in ``without``."""
+    rows = PublicMeetingCount.objects.order_by()
+    for name, lookup in COUNTED_FILTERS.items():
+        values = filterset.active(name)
+        if values and name not in without:
+            rows = rows.filter(**{lookup: values})
+    return rows
+
+
+def _summed(rows, *fields):
+    return rows.values_list(*fields).annotate(n=Sum("meetings")).order_by()
+
+
+def counts_from_table(filterset):
+    """listing_counts from PublicMeetingCount: the same numbers, without reading meetings.
+
+    One GROUP BY year, track over the rows the other filters select gives the
+    total (both filters applied in Python), the year facet (the track filter
+    only) and the track facet (the year filter only); another gives the cities.
+    """
+    years_on, tracks_on = set(filterset.active("year")), set(filterset.active("track"))
+    groups = list(_summed(counted(filterset, without={"year", "track"}), "year", "track"))
+
+    def kept(by_year, by_track):
+        return [
+            (year, track, n)
+            for year, track, n in groups
+            if (not by_year or not years_on or year in years_on)
+            and (not by_track or not tracks_on or track in tracks_on)
+        ]
+
+    total = _year_track_totals(kept(True, True))[0]
+    years = _year_track_totals(kept(False, True))[1]
+    tracks = _year_track_totals(kept(True, False))[2]
+    cities = _summed(counted(filterset, without={"city"}).exclude(city=NO_CITY), "city")
+    city_rows = _named_city_rows({city: n for city, n in cities if n})
+    return {"total": total, "rows": {"city": city_rows, "year": years, "track": tracks}}
+
+
+def public_years():
+    """The years of public meetings the listing offers, newest first."""
+    rows = PublicMeetingCount.objects.filter(
+        meetings__gt=0, year__gte=FIRST_YEAR, year__lte=LAST_YEAR
+    )
+    return [str(year) for year in rows.order_by("-year").values_list("year", flat=True).distinct()]
+
+
+def filter_key(filterset):
+    """The cleaned filter values (not the sort or page), written canonically: a cache key part."""
+    key = {}
+    for name in filterset.filters:
+        if name == "sort":
+            continue
+        values = sorted({canonical(value) for value in filterset.active(name)})
+        if values:
+            key[name] = values
+    return key

@@ -1,0 +1,207 @@
+"""What the meeting listing shows around its rows, from the numbers meetings/counts.py
+gives: facet links, active-filter chips, the year chart, and the filter form's lists.
+
+A meeting has one city, one year and one track, so OR-ing another value into an
+active facet adds exactly that value's meetings: its link's target total
+(``data-count``) is the current total plus its count over the result without that
+facet's filter.
+"""
+
+from dataclasses import dataclass
+from operator import itemgetter
+
+from backchannel.cache import cached_public
+from backchannel.countries import country_name
+from backchannel.listpage import select_options
+from backchannel.parameters import canonical, repeatable
+
+from .counts import cached_listing_counts, filter_key, public_years
+from .models import City, DialogueSeries, Topic
+
+FACET_LIMIT = 12
+CHART_BAR_WIDTH = 14
+CHART_HEIGHT = 120
+CHART_LABEL_SPACE = 18
+CHART_MIN_BARS = 20  # keeps one or two bars from filling the whole width
+CHART_MAX_BARS = 80  # past this many years, a bar per decade (per century past 800 years)
+CHART_UNITS = {1: "year", 10: "decade", 100: "century", 1000: "millennium"}
+
+
+@dataclass
+class FacetItem:
+    label: str
+    count: int
+    selected: bool
+    query: object  # the QueryDict its link goes to
+    target_total: int | None  # None on links that remove a value
+
+
+@dataclass
+class Chip:
+    label: str
+    query: object
+
+
+def listing_results(filterset, params):
+    """The total, facets, chips and chart of a valid filter; ``params``: what links carry."""
+    counts = cached_listing_counts(filterset)
+    total, rows = counts["total"], counts["rows"]
+    selected_years = {int(year) for year in filterset.active("year")}
+    return {
+        "total": total,
+        "facets": {name: build_facet(filterset, params, name, total, rows[name]) for name in rows},
+        "chips": build_chips(filterset, params),
+        "chart": year_chart(rows["year"], selected_years),
+        # Unfiltered, the year facet lists the years of all public meetings.
+        "public_years": None if filter_key(filterset) else [row[0] for row in rows["year"]],
+    }
+
+
+def query_with(params, name, values):
+    """A copy of ``params`` with ``name`` set to ``values`` and the page reset."""
+    query = params.copy()
+    query.setlist(name, values)
+    query.pop("page", None)
+    if not values:
+        query.pop(name)
+    return query
+
+
+def build_facet(filterset, params, name, total, rows):
+    """The facet's items (links) from its GROUP BY ``rows``."""
+    active = [canonical(value) for value in filterset.active(name)]
+    if name == "city":  # the selected cities, then the biggest others
+        rows = [row for row in rows if row[0] in active] + [
+            row for row in rows if row[0] not in active
+        ][:FACET_LIMIT]
+    items = []
+    for value, label, count in rows:
+        selected = value in active
+        if selected:
+            values, target = [v for v in active if v != value], None
+        else:
+            values, target = [*active, value], total + count if active else count
+        items.append(FacetItem(label, count, selected, query_with(params, name, values), target))
+    return items
+
+
+def chip_label(name, value, filterset):
+    if name == "track":
+        return f"Track {value}"
+    if name == "status":
+        return dict(filterset.filters["status"].extra["choices"])[value]
+    if name == "country":
+        return dict(filterset.form.fields["country"].choices)[value]
+    if name == "person":
+        return value.full_name
+    return str(getattr(value, "name", value))
+
+
+def build_chips(filterset, params):
+    """Removable chips, one per active value, each linking to the page without it."""
+    chips = []
+    for name, filter_ in filterset.filters.items():
+        active = filterset.active(name) if repeatable(filter_) else []
+        for value in active:
+            rest = [canonical(v) for v in active if v != value]
+            label = f"{filter_.label}: {chip_label(name, value, filterset)}"
+            chips.append(Chip(label, query_with(params, name, rest)))
+    if filterset.active("q"):
+        query = query_with(params, "q", [])
+        chips.append(Chip(f"Search: “{filterset.form.cleaned_data['q']}”", query))
+    return chips
+
+
+def chart_step(first, last):
+    """Years per bar: 1, or 10, 100… until the span from ``first`` to ``last`` fits in
+    CHART_MAX_BARS bars, so the chart's width never grows with the span beyond use."""
+    step = 1
+    while last // step - first // step + 1 > CHART_MAX_BARS:
+        step *= 10
+    return step
+
+
+def period_name(start, step):
+    """'2017', '1990s' or '1900–1999'."""
+    if step == 1:
+        return str(start)
+    if step == 10:
+        return f"{start}s"
+    return f"{start}–{start + step - 1}"
+
+
+def year_chart(rows, selected_years):
+    """Bars from the first year in ``rows`` to the last (gaps as empty bars): one per year,
+    or per decade (century…) when a bar per year would make more than CHART_MAX_BARS."""
+    counts = {int(year): n for year, _label, n in rows}
+    if selected_years:
+        counts = {year: n for year, n in counts.items() if year in selected_years}
+    if not counts:
+        return None
+    first, last = min(counts), max(counts)
+    step = chart_step(first, last)
+    bars = chart_bars(counts, step)
+    return {
+        "bars": bars,
+        "unit": CHART_UNITS[step],
+        "width": max(len(bars), CHART_MIN_BARS) * CHART_BAR_WIDTH,
+        "height": CHART_HEIGHT + CHART_LABEL_SPACE,
+        "bar_width": CHART_BAR_WIDTH - 2,
+        "label_y": CHART_HEIGHT + CHART_LABEL_SPACE - 4,
+        "peak": max(bar["count"] for bar in bars),
+        "total": sum(counts.values()),
+        "first": first,
+        "last": last,
+    }
+
+
+def chart_bars(counts, step):
+    """One bar per ``step`` years from the first year of ``counts`` ({year: n}) to the last."""
+    per_period = {}
+    for year, n in counts.items():
+        per_period[year // step * step] = per_period.get(year // step * step, 0) + n
+    peak = max(per_period.values())
+    starts = range(min(counts) // step * step, max(counts) // step * step + 1, step)
+    bars = []
+    for index, start in enumerate(starts):
+        n = per_period.get(start, 0)
+        height = round(n / peak * CHART_HEIGHT)
+        bars.append(
+            {
+                "year": start,
+                "name": period_name(start, step),
+                "count": n,
+                "x": index * CHART_BAR_WIDTH,
+                "y": CHART_HEIGHT - height,
+                "height": height,
+                "label": index % 5 == 0 or start == starts[-1],
+            }
+        )
+    return bars
+
+
+def public_filter_choices(years=None):
+    """{list: ((value, label), …)} of the form's lists: only values public meetings use.
+
+    ``years``: the years of all public meetings when the caller has them already (the
+    unfiltered listing's year facet), which saves a query when nothing is cached.
+    """
+    cities = City.objects.public().order_by("name").values_list("slug", "name", "country")
+    codes = {code for _slug, _name, code in cities if code}
+    lists = {
+        "city": [
+            (slug, f"{name}, {country_name(code)}" if code else name) for slug, name, code in cities
+        ],
+        "country": sorted(((code, country_name(code)) for code in codes), key=itemgetter(1)),
+        "year": [(str(year), str(year)) for year in (public_years() if years is None else years)],
+        "topic": Topic.objects.public().order_by("name").values_list("slug", "name"),
+        "series": DialogueSeries.objects.public().order_by("name").values_list("slug", "name"),
+    }
+    return {name: tuple(map(tuple, items)) for name, items in lists.items()}
+
+
+def filter_options(selected, years=None):
+    """The ``<option>``s of each of the form's lists, the chosen values marked."""
+    # Not "filter-choices": that key held escaped HTML triples before (a rolling deploy).
+    lists = cached_public(("filter-lists",), lambda: public_filter_choices(years))
+    return select_options(lists, selected)

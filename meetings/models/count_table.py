@@ -1,0 +1,46 @@
+"""The count of public meetings per city, year and track, kept by the database itself."""
+
+from django.db import models
+
+from backchannel.records import RecordModel
+
+from .catalogue import City
+
+NO_CITY = 0
+NO_YEAR = 0
+
+
+class PublicMeetingCount(RecordModel):
+    """How many public meetings share one city, year and track: the listing's counts.
+
+    Database triggers (``meetings/count_triggers.py``, installed by migration 0007)
+    keep it on every insert, update and delete of a meeting, in the same transaction,
+    whatever writes it: a form, ``QuerySet.update``, ``bulk_create``, ``loaddata`` or
+    plain SQL. Only
+    meetings whose visibility is public count, exactly as ``Meeting.objects.public()``
+    selects them. Zero stands for no city and for no year, "" for no track.
+    Rows whose count has fallen to zero are kept and add nothing to a sum.
+    """
+
+    city = models.ForeignKey(
+        City,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,  # 0 for no city; a city is deleted only when no meeting uses it
+        db_index=False,  # the key's unique index starts with the city
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField()
+    track = models.CharField(max_length=3, blank=True)
+    meetings = models.IntegerField()
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "year", "track"], name="%(app_label)s_%(class)s_key"
+            ),
+        ]
+
+    def __str__(self):
+        key = f"city {self.city_id}, year {self.year}, track {self.track or 'none'}"
+        return f"{self.meetings} public meetings: {key}"

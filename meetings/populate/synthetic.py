@@ -1,0 +1,111 @@
+"""What synthetic records are made of: made-up names, vocabularies and proportions.
+
+The populate command (the meetings/populate/ package) draws from these. Names say
+"Synthetic" so no record passes for a real one.
+"""
+
+import datetime
+import functools
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import NamedTuple
+
+from people.models import Organization
+
+from ..models import Capacity, Meeting, Status, Visibility
+
+# Sides at the table, weighted towards the dialogues the record is about.
+COUNTRY_WEIGHTS = {
+    "US": 30, "KP": 22, "KR": 16, "CN": 14, "JP": 10, "RU": 8, "GB": 4, "DE": 3,
+    "FR": 3, "SE": 3, "CH": 3, "MN": 3, "VN": 2, "SG": 2, "IN": 2, "IR": 2,
+    "FI": 1, "NO": 1, "AU": 1, "CA": 1,
+}  # fmt: skip
+COUNTRIES = list(COUNTRY_WEIGHTS)
+# Cumulative weights, summed once rather than on every draw (same draws as weights=).
+COUNTRY_CUM_WEIGHTS = list(accumulate(COUNTRY_WEIGHTS.values()))
+
+TOPICS = [
+    "Denuclearisation", "Maritime security", "Missile testing", "Sanctions relief",
+    "Humanitarian aid", "Family reunions", "Remains recovery", "Cyber security",
+    "Confidence-building measures", "Arms control", "Energy cooperation",
+    "Trade and investment", "Public health", "Climate and environment",
+    "Peace regime", "Crisis communication", "Nuclear safety", "Space security",
+    "Fisheries", "Border management", "Refugees", "Food security",
+    "Export controls", "Military hotlines", "Tourism", "Academic exchanges",
+    "Sports diplomacy", "Maritime boundaries", "Chemical weapons", "Biosecurity",
+]  # fmt: skip
+PUBLISHERS = [
+    "Synthetic Times", "Synthetic Review", "Synthetic Wire", "Synthetic Policy Bulletin",
+    "The Synthetic Observer", "Synthetic Broadcasting",
+]  # fmt: skip
+TITLES = {
+    Capacity.OFFICIAL: ["Vice Foreign Minister", "Director-General", "Deputy Director",
+                        "Ambassador", "Special Envoy", "Colonel", "Counsellor"],
+    Capacity.FORMER_OFFICIAL: ["former Ambassador", "former Special Envoy",
+                               "former Deputy Secretary", "retired General"],
+    Capacity.EXPERT: ["Senior Fellow", "Professor", "Research Director", "Visiting Scholar"],
+    Capacity.OTHER: ["Journalist", "Business executive", "Aid worker"],
+}  # fmt: skip
+ORG_KINDS = [
+    (Organization.Kind.GOVERNMENT, "Ministry"), (Organization.Kind.MILITARY, "Command"),
+    (Organization.Kind.THINK_TANK, "Institute"), (Organization.Kind.UNIVERSITY, "University"),
+    (Organization.Kind.NGO, "Foundation"), (Organization.Kind.INTERNATIONAL, "Agency"),
+    (Organization.Kind.MEDIA, "Network"), (Organization.Kind.OTHER, "Council"),
+]  # fmt: skip
+VISIBILITY_WEIGHTS = {
+    Visibility.PUBLIC: 80, Visibility.PARTICIPANTS_WITHHELD: 12, Visibility.CONFIDENTIAL: 8,
+}  # fmt: skip
+STATUS_WEIGHTS = {Status.HELD: 70, Status.REPORTED: 20, Status.CANCELLED: 5, Status.POSTPONED: 5}
+# 2 to 20 participants, most meetings small (weights 1/k: about 7 on average).
+PARTICIPANT_COUNTS = list(range(2, 21))
+PARTICIPANT_CUM_WEIGHTS = list(accumulate(1 / k for k in PARTICIPANT_COUNTS))
+# Capacities of the further members of a side that sends officials, of a side
+# that does not, and of facilitators and observers.
+OFFICIAL_SIDE = (Capacity.OFFICIAL, Capacity.FORMER_OFFICIAL, Capacity.EXPERT)
+OTHER_SIDE = (Capacity.FORMER_OFFICIAL, Capacity.EXPERT, Capacity.OTHER)
+UNCOUNTED = (Capacity.EXPERT, Capacity.OTHER)
+
+
+@functools.cache
+def year_cum_weights(count):
+    """Later years weigh more: the record grows towards the present."""
+    return list(accumulate(range(1, count + 1)))
+
+
+def draw_country(rng):
+    """A side at the table, drawn by ``COUNTRY_WEIGHTS``."""
+    return rng.choices(COUNTRIES, cum_weights=COUNTRY_CUM_WEIGHTS)[0]
+
+
+def draw_date(rng, first_year=1990, last_year=2027):
+    """A day in the years given, later years more likely."""
+    years = range(first_year, last_year + 1)
+    year = rng.choices(years, cum_weights=year_cum_weights(len(years)))[0]
+    return datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(365))
+
+
+def summary_for(topics):
+    return f"Synthetic record. The sides discussed {', '.join(t.name.lower() for t in topics)}."
+
+
+class Attendance(NamedTuple):
+    """A participation before its meeting has an id: plain values, ready to insert."""
+
+    person_id: int | None
+    side: str
+    capacity: str
+    role: str
+    title_at_time: str
+    anonymised: bool
+
+    COLUMNS = ("meeting", "person", "side", "capacity", "role", "title_at_time", "anonymised")
+
+
+@dataclass
+class MeetingPlan:
+    """A meeting and what hangs on it, drawn before any of it is written."""
+
+    meeting: Meeting
+    participations: list
+    topics: list
+    sources: list

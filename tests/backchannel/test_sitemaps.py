@@ -1,0 +1,18 @@
+"""backchannel/sitemaps.py: public meetings and people only."""
+
+import pytest
+
+from meetings.models import Visibility
+from tests.factories import make_meeting
+from tests.pages import body
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sitemap_lists_public_meetings_and_people(client, demo):
+    make_meeting(slug="hidden-meeting", visibility=Visibility.CONFIDENTIAL)
+    text = body(client.get("/sitemap.xml"))
+    assert "http://testserver/meetings/talks-in-berlin/" in text
+    assert "http://testserver/meetings/round-in-geneva/" in text
+    assert "http://testserver/people/joel-wit/" in text
+    assert "hidden-meeting" not in text

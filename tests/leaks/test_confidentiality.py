@@ -1,0 +1,71 @@
+"""The gates at the doors a visitor can knock on directly: private records answer 404,
+search never matches private text, and private filter values are refused.
+
+(test_crawl.py walks every public surface for the same marked record.)
+"""
+
+import pytest
+
+from tests.leaks.conftest import MARKER, secret
+from tests.pages import body, parse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_private_records_answer_404_without_marker(client, site):
+    for url in [
+        site["confidential"].get_absolute_url(),
+        site["withheld_person"].get_absolute_url(),
+        f"/people/{secret('insider')}/",
+        f"/people/{secret('anonymous-slug-2015')}/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert MARKER not in body(response).lower()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": MARKER},
+        {"q": "anonymous-name"},
+        {"q": "withheld-name"},
+        {"q": "insider"},
+    ],
+)
+def test_search_never_matches_private_text(client, site, params):
+    response = client.get("/meetings/", params)
+    assert response.status_code == 200
+    assert parse(response).total == 0
+    people = client.get("/people/", params)
+    assert parse(people).total == 0
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"city": secret("city")},
+        {"topic": secret("topic")},
+        {"series": secret("series")},
+        {"person": secret("insider")},
+        {"person": secret("withheld-slug")},
+        {"person": secret("anonymous-slug-2016")},
+    ],
+)
+def test_private_slugs_are_refused_like_unknown_ones(client, site, params):
+    """The choices come from the public querysets: a private slug is no choice at all."""
+    response = client.get("/meetings/", params)
+    assert response.status_code == 400
+    assert f"Parameter <code>{next(iter(params))}</code>" in body(response)
+    assert MARKER not in body(response).lower().replace(next(iter(params.values())), "")
+
+
+def test_private_organization_is_refused_on_the_people_listing(client, site):
+    assert client.get("/people/", {"organization": secret("org")}).status_code == 400
+
+
+def test_country_only_a_confidential_meeting_has_counts_nothing(client, site):
+    """Any country code is a valid value; one no public meeting is held in finds none."""
+    response = client.get("/meetings/", {"country": "FI"})
+    assert response.status_code == 200
+    assert parse(response).total == 0

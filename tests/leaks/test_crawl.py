@@ -1,0 +1,80 @@
+"""The leak crawler: from the home page and the exports, follow every same-site link and
+find no secret in any body, header or URL; and every facet's data-count is what its
+target page counts.
+
+Everything that must stay off public pages carries the marker (tests/leaks/conftest.py).
+Listings show two meetings and one person a page, so pagination is crawled too.
+"""
+
+import re
+
+import pytest
+
+from tests.leaks.conftest import MARKER, secret
+from tests.leaks.crawler import crawl
+from tests.pages import body, parse
+
+pytestmark = pytest.mark.django_db
+
+START = [
+    "/",
+    "/meetings/",
+    "/meetings/?sort=date",
+    "/people/",
+    "/people/?country=US",
+    "/meetings/export.csv",
+    "/meetings/export.json",
+    "/meetings/export.json?track=1.5",
+    "/meetings/calendar.ics",
+    "/meetings/feed/",
+    "/sitemap.xml",
+    "/robots.txt",
+]
+CRAWL_DEPTH = 3  # links from links from links of the start pages
+MARKED = re.compile(rf"{MARKER}[-a-z0-9]*")
+
+
+@pytest.fixture
+def small_pages(settings):
+    settings.MEETINGS_PAGE_SIZE = 2
+    settings.PEOPLE_PAGE_SIZE = 1
+
+
+@pytest.mark.usefixtures("small_pages")
+def test_crawl_from_home_reaches_no_secret(client, site):
+    responses = crawl(client, START, max_depth=CRAWL_DEPTH)
+    assert len(responses) > 100, len(responses)  # the crawl really walked the site
+    meeting_pages = [url for url in responses if re.fullmatch(r"/meetings/[-a-z0-9]+/", url)]
+    assert len(meeting_pages) >= 5  # every public meeting's page, the undated one too
+    assert {url for url, r in responses.items() if r.status_code >= 500} == set()
+    leaks = set()
+    for url, response in responses.items():
+        for text in (url, body(response), str(dict(response.headers))):
+            leaks |= {(url, found) for found in MARKED.findall(text.lower())}
+    assert leaks == set()
+
+
+@pytest.mark.usefixtures("small_pages")
+def test_every_facet_count_is_its_target_total(client, site):
+    responses = crawl(client, ["/meetings/"], max_depth=2)
+    checked = 0
+    for response in responses.values():
+        if not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        for href, attributes in parse(response).links:
+            if "data-count" in attributes:
+                target = responses.get(href) or client.get(href)
+                assert parse(target).total == int(attributes["data-count"]), href
+                checked += 1
+    assert checked > 20, checked
+
+
+def test_confidential_meeting_answers_like_a_missing_one(client, site):
+    secret_slug = secret("confidential-slug")
+    missing_slug = "n" * len(secret_slug)
+    hidden = client.get(f"/meetings/{secret_slug}/")
+    missing = client.get(f"/meetings/{missing_slug}/")
+    assert hidden.status_code == missing.status_code == 404
+    assert set(hidden.headers) == set(missing.headers)
+    assert len(hidden.content) == len(missing.content)
+    assert hidden.content.replace(secret_slug.encode(), missing_slug.encode()) == missing.content

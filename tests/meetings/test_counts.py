@@ -1,0 +1,42 @@
+"""meetings/counts.py: which route counts a filter, and that the count-table route never
+aggregates the meetings table. (Both routes giving the same numbers:
+tests/properties/test_public_counts.py.)"""
+
+import re
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+
+from meetings.counts import counted_filters_only
+from meetings.filters import meeting_filter
+from tests.public_counts import make_listing_record
+
+pytestmark = pytest.mark.django_db
+
+AGGREGATE = re.compile(r"\b(COUNT|SUM)\(|GROUP BY|DISTINCT")
+
+
+def test_listing_counts_other_filters_from_the_meetings():
+    make_listing_record()
+    assert not counted_filters_only(meeting_filter(QueryDict("q=meeting")))
+    assert not counted_filters_only(meeting_filter(QueryDict("status=held")))
+    assert counted_filters_only(meeting_filter(QueryDict("sort=date&year=2017")))
+
+
+@pytest.mark.parametrize("query", ["", "?year=2017&track=1.5&country=KP&sort=date"])
+def test_listing_aggregates_no_meetings_for_its_counts(client, query):
+    """Its total, facets and year list come from the count table, so no query of the
+    page aggregates the meetings table (which grows with the record; the table does not)."""
+    make_listing_record()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/meetings/{query}")
+    assert response.status_code == 200
+    aggregates = [
+        q["sql"]
+        for q in queries
+        if 'FROM "meetings_meeting"' in q["sql"] and AGGREGATE.search(q["sql"])
+    ]
+    assert aggregates == []
+    assert any("meetings_publicmeetingcount" in q["sql"] for q in queries)

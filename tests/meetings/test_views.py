@@ -1,0 +1,343 @@
+"""meetings/views.py: the meeting listing (facets, chips, pagination, links, query counts)
+and the meeting page."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from meetings.models import DialogueSeries, Visibility
+from tests.factories import (
+    make_city,
+    make_meeting,
+    make_participation,
+    make_person,
+    make_quote,
+    make_source,
+    make_topic,
+    seed_meetings,
+)
+from tests.pages import body, data_total, facet_links, row_titles
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/meetings/"
+
+
+def test_listing_url_name():
+    assert reverse("meetings:list") == LIST
+
+
+def test_listing_unknown_parameters_are_ignored(client, demo):
+    response = client.get(LIST, {"utm_source": "x", "colour": "<b>"})
+    assert response.status_code == 200
+    assert data_total(response) == 3
+
+
+def test_listing_facets_count_the_current_result(client, demo):
+    links = facet_links(client.get(LIST))
+    assert links == {
+        "/meetings/?city=berlin": 2,
+        "/meetings/?city=geneva": 1,
+        "/meetings/?year=2017": 1,
+        "/meetings/?year=2016": 1,
+        "/meetings/?track=1.5": 1,
+        "/meetings/?track=2": 2,
+    }
+
+
+def test_listing_facet_of_active_filter_offers_or_with_target_total(client, demo):
+    links = facet_links(client.get(LIST, {"city": "berlin"}))
+    assert links == {
+        "/meetings/?city=berlin&city=geneva": 3,
+        "/meetings/?city=berlin&year=2017": 1,
+        "/meetings/?city=berlin&track=1.5": 1,
+        "/meetings/?city=berlin&track=2": 1,
+    }
+
+
+def test_listing_every_facet_count_is_the_target_total(client, demo):
+    for query in ["", "?city=berlin", "?track=2", "?year=2016&city=geneva", "?q=talks"]:
+        for href, count in facet_links(client.get(LIST + query)).items():
+            assert data_total(client.get(href)) == count, href
+
+
+def test_listing_facets_drop_the_page_parameter(client, settings):
+    settings.MEETINGS_PAGE_SIZE = 1
+    make_meeting(start_date=datetime.date(2018, 1, 1), city=make_city(slug="oslo"))
+    make_meeting(start_date=datetime.date(2019, 1, 1))
+    hrefs = facet_links(client.get(LIST, {"page": "2"}))
+    assert all("page=" not in href for href in hrefs)
+
+
+def test_listing_chips_remove_one_value_each(client, demo):
+    html = body(client.get(LIST + "?city=berlin&city=geneva&track=2&q=talks"))
+    assert 'href="/meetings/?city=geneva&amp;track=2&amp;q=talks"' in html
+    assert 'href="/meetings/?city=berlin&amp;track=2&amp;q=talks"' in html
+    assert 'href="/meetings/?city=berlin&amp;city=geneva&amp;q=talks"' in html
+    assert 'href="/meetings/?city=berlin&amp;city=geneva&amp;track=2"' in html
+    assert "City: Berlin" in html
+    assert "Track: Track 2" in html
+    assert "Search: “talks”" in html
+
+
+def test_listing_selected_values_stay_selected_in_the_form(client, demo):
+    html = body(client.get(LIST + "?city=berlin&track=1.5&year=2017&q=talks"))
+    assert '<option value="berlin" selected>' in html
+    assert '<option value="2017" selected>' in html
+    assert 'name="track" value="1.5" checked' in html
+    assert 'name="q" value="talks"' in html
+
+
+def test_listing_empty_state(client, demo):
+    response = client.get(LIST, {"q": "nothing-matches-this"})
+    assert response.status_code == 200
+    assert data_total(response) == 0
+    assert "No meetings match these filters" in body(response)
+
+
+def test_listing_year_chart_has_bars_and_a_text_table(client, demo):
+    html = body(client.get(LIST))
+    assert "<svg" in html
+    assert "<title>2016: 1 meeting</title>" in html
+    assert '<tr><th scope="row">2017</th><td>1</td></tr>' in html
+
+
+def test_listing_row_shows_withheld_and_unnamed_participants_safely(client, demo):
+    html = body(client.get(LIST))
+    assert "Participants not disclosed." in html
+    assert "an expert, United States" in html  # the unnamed Berlin participant
+    assert "an expert, North Korea" in html  # the anonymised one
+
+
+def test_listing_pagination_keeps_filters(client, settings):
+    settings.MEETINGS_PAGE_SIZE = 2
+    city = make_city(slug="oslo")
+    for year in (2010, 2011, 2012, 2013, 2014):
+        make_meeting(city=city, start_date=datetime.date(year, 1, 1))
+    make_meeting(start_date=datetime.date(2015, 1, 1))
+    first = client.get(LIST, {"city": "oslo"})
+    html = body(first)
+    assert 'href="?city=oslo&amp;page=2"' in html
+    assert data_total(first) == 5
+    last = client.get(LIST, {"city": "oslo", "page": "3"})
+    assert last.status_code == 200
+    assert len(row_titles(last)) == 1
+    assert client.get(LIST, {"city": "oslo", "page": "4"}).status_code == 404
+
+
+def test_listing_links_drop_unknown_parameters(client, settings):
+    """Tracking and other unknown parameters are ignored, and not carried on to the
+    pagination, facet, chip and export links."""
+    settings.MEETINGS_PAGE_SIZE = 1
+    city = make_city(slug="oslo")
+    make_meeting(city=city, start_date=datetime.date(2010, 1, 1), track_override="2")
+    make_meeting(city=city, start_date=datetime.date(2011, 1, 1), track_override="2")
+    html = body(client.get(LIST, {"city": "oslo", "utm_source": "news", "fbclid": "x"}))
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert 'href="?city=oslo&amp;page=2"' in html
+    assert any("year=2010" in href for href in hrefs)  # a facet link
+    assert any("export.csv?city=oslo" in href for href in hrefs)
+    assert not [href for href in hrefs if "utm_source" in href or "fbclid" in href]
+
+
+def test_listing_empty_result_first_page_is_not_404(client):
+    assert client.get(LIST).status_code == 200
+    assert client.get(LIST, {"page": "2"}).status_code == 404
+
+
+def test_detail_shows_track_overall_and_per_side(client, demo):
+    response = client.get("/meetings/talks-in-berlin/")
+    assert response.status_code == 200
+    html = body(response)
+    assert "Track 1 for North Korea" in html
+    assert "Track 2 for United States" in html
+    assert '<a href="/meetings/?track=1.5">Track 1.5</a>' in html
+
+
+def test_detail_shows_date_place_venue_occasion_status(client, demo):
+    html = body(client.get("/meetings/talks-in-berlin/"))
+    for text in (
+        "<dd>October 2017</dd>",
+        '<a href="/meetings/?city=berlin">Berlin</a>, Germany',
+        "<dd>A hotel</dd>",
+        "<dd>sidelines of a conference</dd>",
+        "<dd>Reported</dd>",
+    ):
+        assert text in html
+
+
+def test_detail_topics_link_to_filtered_listing(client, demo):
+    html = body(client.get("/meetings/talks-in-berlin/"))
+    assert '<a href="/meetings/?topic=denuclearisation">Denuclearisation</a>' in html
+
+
+def test_detail_groups_participants_by_side_with_capacity_and_title(client, demo):
+    html = body(client.get("/meetings/talks-in-berlin/"))
+    north_korea = html.index("<h3>North Korea")
+    united_states = html.index("<h3>United States")
+    choe = html.index('<a href="/people/choe-son-hui/">Choe Son-hui</a>, serving official')
+    wit = html.index('<a href="/people/joel-wit/">Joel Wit</a>, former official')
+    assert north_korea < choe < united_states < wit
+    assert "(Director-General, North America Department)" in html
+    assert "An expert, United States" in html
+
+
+def test_detail_anonymised_participant_shows_only_label(client):
+    meeting = make_meeting()
+    person = make_person(full_name="Anonymous Aleksander", slug="anon-a")
+    make_participation(
+        meeting,
+        person,
+        side="US",
+        capacity="former_official",
+        title_at_time="Envoy",
+        anonymised=True,
+    )
+    html = body(client.get(meeting.get_absolute_url()))
+    assert "A former official, United States" in html
+    assert "Anonymous Aleksander" not in html
+    assert "anon-a" not in html
+    assert "Envoy" not in html
+
+
+def test_detail_quotes_and_sources(client, demo):
+    html = body(client.get("/meetings/talks-in-berlin/"))
+    assert "We listened more than we talked." in html
+    assert '<a href="https://example.org/report" rel="noopener noreferrer">' in html
+
+
+def test_detail_other_meetings_of_series(client, demo):
+    html = body(client.get("/meetings/talks-in-berlin/"))
+    assert '<a href="/meetings/round-in-geneva/">Round in Geneva</a>' in html
+
+
+def test_detail_other_meetings_of_series_excludes_confidential(client, demo):
+    make_meeting(title="Secret round", series=demo["series"], visibility=Visibility.CONFIDENTIAL)
+    assert "Secret round" not in body(client.get("/meetings/talks-in-berlin/"))
+
+
+def test_detail_withheld_meeting_hides_participants(client, demo):
+    meeting = demo["geneva_meeting"]
+    person = make_person(full_name="Withheld Wanda")
+    make_participation(meeting, person, side="US", capacity="official")
+    make_quote(person, meeting=meeting, text="Withheld words")
+    html = body(client.get(meeting.get_absolute_url()))
+    assert "Participants not disclosed." in html
+    assert "Withheld Wanda" not in html
+    assert "Withheld words" not in html
+
+
+def test_detail_quote_of_anonymised_participant_is_hidden(client):
+    meeting = make_meeting()
+    person = make_person()
+    make_participation(meeting, person, anonymised=True)
+    make_quote(person, meeting=meeting, text="Unattributable remark")
+    assert "Unattributable remark" not in body(client.get(meeting.get_absolute_url()))
+
+
+def test_anonymised_participant_shows_no_role(client):
+    meeting = make_meeting(title="Quiet talks", slug="quiet-talks")
+    make_participation(
+        meeting,
+        make_person(full_name="Hidden Head"),
+        side="KP",
+        capacity="official",
+        role="head",
+        anonymised=True,
+    )
+    text = client.get("/meetings/quiet-talks/").content.decode()
+    assert "A serving official, North Korea" in text
+    assert "head of delegation" not in text
+    assert "Hidden Head" not in text
+
+
+def test_quote_citing_a_confidential_meetings_source_shows_no_source(client):
+    secret_source = make_source(title="Minutes of the secret round", url="https://example.org/s")
+    make_meeting(visibility=Visibility.CONFIDENTIAL).sources.add(secret_source)
+    open_source = make_source(title="Open article")
+    meeting = make_meeting(title="Open round", slug="open-round")
+    meeting.sources.add(open_source)
+    speaker = make_person(full_name="Quoted Speaker", slug="quoted-speaker")
+    make_participation(meeting, speaker, side="US")
+    make_quote(speaker, meeting=meeting, source=secret_source, text="First remark.")
+    make_quote(speaker, meeting=meeting, source=open_source, text="Second remark.")
+    for url in ("/meetings/open-round/", "/people/quoted-speaker/"):
+        text = client.get(url).content.decode()
+        assert "First remark." in text
+        assert "Open article" in text
+        assert "Minutes of the secret round" not in text
+        assert "example.org/s" not in text
+
+
+ROWS = [1, 3, 12]
+
+
+# count with the year and track facets, the city facet and its cities' names, rows,
+# participants, topics; form: cities, topics, series (years: the unfiltered year facet's).
+LISTING_QUERIES = 9
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_listing_queries_do_not_grow_with_rows(
+    client, settings, django_assert_num_queries, city, person, rows
+):
+    settings.MEETINGS_PAGE_SIZE = 10
+    seed_meetings(rows, city, person)
+    with django_assert_num_queries(LISTING_QUERIES):
+        assert client.get("/meetings/").status_code == 200
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_filtered_listing_queries_do_not_grow_with_rows(
+    client, django_assert_num_queries, city, person, rows
+):
+    seed_meetings(rows, city, person)
+    # one validation query for each slug parameter, the active year facet over the
+    # result without it, and the form's years; the OR'd city facet adds none.
+    with django_assert_num_queries(LISTING_QUERIES + 4):
+        response = client.get(
+            "/meetings/", {"city": "berlin", "person": "joel-wit", "year": "2000"}
+        )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("page_size", [1, 3, 25])
+def test_listing_queries_do_not_grow_with_page_size(
+    client, settings, django_assert_num_queries, city, person, page_size
+):
+    settings.MEETINGS_PAGE_SIZE = page_size
+    seed_meetings(12, city, person)
+    with django_assert_num_queries(LISTING_QUERIES):
+        assert client.get("/meetings/").status_code == 200
+
+
+# meeting, topics, sources, participations, quotes, their public sources
+# (+ other meetings of its series)
+@pytest.mark.parametrize("rows", [1, 3])
+@pytest.mark.parametrize("in_series", [False, True])
+def test_detail_queries_do_not_grow_with_participants(
+    client, django_assert_num_queries, city, rows, in_series
+):
+    series = DialogueSeries.objects.create(name="Series", slug="series") if in_series else None
+    for _ in range(rows if in_series else 0):
+        make_meeting(series=series)
+    meeting = make_meeting(city=city, series=series)
+    for _ in range(rows):
+        make_participation(meeting, side="US")
+        make_participation(meeting, side="KP", anonymised=True)
+        meeting.topics.add(make_topic())
+        meeting.sources.add(make_source())
+    for participation in meeting.participations.exclude(person=None).filter(anonymised=False):
+        make_quote(participation.person, meeting=meeting, source=make_source())
+    with django_assert_num_queries(7 if in_series else 6):
+        assert client.get(meeting.get_absolute_url()).status_code == 200
+
+
+def test_listing_links_to_exports_with_its_filters(client, demo):
+    html = body(client.get("/meetings/", {"city": "berlin", "page": "1"}))
+    assert 'href="/meetings/export.csv?city=berlin"' in html
+    assert 'href="/meetings/export.json?city=berlin"' in html
+    assert 'href="/meetings/calendar.ics?city=berlin"' in html
+    assert 'href="/meetings/feed/"' in html

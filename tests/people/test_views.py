@@ -1,0 +1,148 @@
+"""people/views.py: the people listing and the person page."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from meetings.models import Visibility
+from people.models import Affiliation
+from tests.factories import (
+    make_meeting,
+    make_organization,
+    make_participation,
+    make_person,
+    make_quote,
+    seed_meetings,
+)
+from tests.pages import body, data_total
+
+pytestmark = pytest.mark.django_db
+
+
+def names(response):
+    return [person.full_name for person in response.context["page_obj"].object_list]
+
+
+def test_people_url_name():
+    assert reverse("people:list") == "/people/"
+
+
+def test_people_lists_only_public_people(client, demo):
+    hidden = make_person(full_name="Confidential Carl")
+    make_participation(make_meeting(visibility=Visibility.CONFIDENTIAL), hidden)
+    withheld = make_person(full_name="Withheld Wilma")
+    make_participation(demo["geneva_meeting"], withheld)
+    response = client.get("/people/")
+    assert response.status_code == 200
+    assert "Choe Son-hui" in names(response)
+    assert "Joel Wit" in names(response)
+    assert "Confidential Carl" not in names(response)
+    assert "Withheld Wilma" not in names(response)
+    assert data_total(response) == len(names(response))
+
+
+def test_people_filters(client, demo):
+    org = make_organization(name="Institute", slug="institute")
+    Affiliation.objects.create(person=demo["wit"], organization=org, role="Fellow")
+    assert names(client.get("/people/", {"country": "KP"})) == ["Choe Son-hui"]
+    assert names(client.get("/people/", {"organization": "institute"})) == ["Joel Wit"]
+    assert names(client.get("/people/", {"q": "Choe Son Hui"})) == ["Choe Son-hui"]
+    assert names(client.get("/people/", {"q": "wit"})) == ["Joel Wit"]
+
+
+def test_people_organization_of_non_public_person_is_invalid(client, demo):
+    org = make_organization(slug="hidden-org")
+    Affiliation.objects.create(person=make_person(), organization=org)
+    assert client.get("/people/", {"organization": "hidden-org"}).status_code == 400
+
+
+def test_person_page_history_first_last_and_met_most(client, demo):
+    later = make_meeting(title="Later talks", start_date=datetime.date(2019, 3, 1))
+    make_participation(later, demo["wit"], side="US", capacity="expert")
+    make_participation(later, demo["choe"], side="KP", capacity="official")
+    response = client.get("/people/joel-wit/")
+    html = body(response)
+    assert [p.meeting.title for p in response.context["history"]] == [
+        "Later talks",
+        "Talks in Berlin",
+        "Undated contact",
+    ]
+    assert response.context["first_meeting"].title == "Talks in Berlin"
+    assert response.context["last_meeting"].title == "Later talks"
+    assert list(response.context["co_participants"]) == [
+        {"slug": "choe-son-hui", "name": "Choe Son-hui", "meetings": 2}
+    ]
+    assert "We listened more than we talked." in html
+
+
+def test_person_page_hides_confidential_and_anonymised_history(client, demo):
+    secret = make_meeting(title="Secret session", visibility=Visibility.CONFIDENTIAL)
+    make_participation(secret, demo["wit"])
+    anonymous = make_meeting(title="Quiet session")
+    make_participation(anonymous, demo["wit"], anonymised=True)
+    withheld_partner = make_person(full_name="Withheld Partner")
+    make_participation(demo["geneva_meeting"], demo["wit"])
+    make_participation(demo["geneva_meeting"], withheld_partner)
+    make_quote(demo["wit"], meeting=secret, text="Secret words")
+    html = body(client.get("/people/joel-wit/"))
+    assert "Secret session" not in html
+    assert "Quiet session" not in html
+    assert "Round in Geneva" not in html
+    assert "Withheld Partner" not in html
+    assert "Secret words" not in html
+
+
+def test_person_page_of_non_public_person_is_404(client):
+    person = make_person(slug="only-anonymised")
+    make_participation(make_meeting(), person, anonymised=True)
+    assert client.get("/people/only-anonymised/").status_code == 404
+    assert client.get("/people/nobody/").status_code == 404
+
+
+def test_person_page_shows_affiliations(client, demo):
+    org = make_organization(name="Foreign Ministry", slug="foreign-ministry")
+    Affiliation.objects.create(
+        person=demo["choe"],
+        organization=org,
+        role="Vice minister",
+        start_date=datetime.date(2016, 1, 1),
+    )
+    html = body(client.get("/people/choe-son-hui/"))
+    assert "Vice minister, " in html
+    assert '<a href="/people/?organization=foreign-ministry">Foreign Ministry</a>' in html
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_people_list_queries_do_not_grow_with_rows(
+    client, settings, django_assert_num_queries, city, rows
+):
+    settings.PEOPLE_PAGE_SIZE = 10
+    meeting = make_meeting(city=city)
+    for _ in range(rows):
+        person = make_person()
+        make_participation(meeting, person)
+        Affiliation.objects.create(person=person, organization=make_organization())
+    # count, rows with meeting stats, affiliations; form: countries, organizations
+    with django_assert_num_queries(5):
+        assert client.get("/people/").status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_person_page_queries_do_not_grow_with_history(
+    client, django_assert_num_queries, city, person, rows
+):
+    seed_meetings(rows, city, person)
+    # person, affiliations, history, quotes, met most often
+    with django_assert_num_queries(5):
+        assert client.get(person.get_absolute_url()).status_code == 200
+
+
+def test_people_pagination_drops_unknown_parameters(client, settings):
+    settings.PEOPLE_PAGE_SIZE = 1
+    meeting = make_meeting()
+    make_participation(meeting)
+    make_participation(meeting)
+    html = body(client.get("/people/", {"utm_source": "news"}))
+    assert 'href="?page=2"' in html
+    assert "utm_source" not in html
