@@ -26,7 +26,7 @@ from .admin_catalogue import form_for
 from .admin_review import AwaitingPublicationFilter, ReviewAdmin
 from .derived import batched_writes
 from .forms import MeetingForm, ParticipationForm, ParticipationFormSet
-from .models import City, Meeting, Participation
+from .models import City, Meeting, MeetingOrganizer, Participation
 from .new_records import city_from, person_from, source_from, topic_from
 from .resources import MeetingResource
 from .services import meeting_override_conflict, meeting_track_summary
@@ -107,6 +107,20 @@ class ParticipationInline(AutocompleteAdmin, admin.StackedInline):
         )
 
 
+class OrganizerInline(AutocompleteAdmin, admin.TabularInline):
+    """Who convened, hosted or funded the meeting: one row per organisation and role."""
+
+    model = MeetingOrganizer
+    fields = ["organization", "role"]
+    autocomplete_fields = ["organization"]
+    extra = 0
+    verbose_name = "organiser"
+    verbose_name_plural = "organisers (who convened, hosted or funded it)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization")
+
+
 @admin.register(Meeting)
 class MeetingAdmin(AutocompleteAdmin, ReviewAdmin, ImportExportMixin, GuardedHistoryAdmin):
     form = MeetingForm
@@ -115,7 +129,7 @@ class MeetingAdmin(AutocompleteAdmin, ReviewAdmin, ImportExportMixin, GuardedHis
     history_revert = False
     resource_classes = [MeetingResource]
     formats = [base_formats.CSV]
-    inlines = [ParticipationInline]
+    inlines = [ParticipationInline, OrganizerInline]
     list_display = ["title", "date", "place", "track", "status", "visibility", "participants"]
     list_display_links = ["title"]
     list_filter = [

@@ -1,12 +1,12 @@
-"""The demo record: what the source article in shared/sources supports, and nothing more.
+"""The demo record: what one published article supports, and nothing more.
 
 The article ("Informal Dialogue Between US And North Korea", How Africa) gives no
 dates, so every meeting is undated. It names no participant of a particular
 meeting; it says the talks involve serving North Korean officials and former US
 officials or academics, so each meeting has unnamed participants of those
 capacities. Paal and Joel Wit are quoted, but the article does not say which
-meeting either attended, so they have no participation (and, by the visibility
-rule, no public page).
+meeting either attended, so they have no participation; their quotes cite the
+article, which the public meetings cite, so the quotes (and they) are public.
 """
 
 from django.db import transaction

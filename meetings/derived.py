@@ -60,6 +60,7 @@ from .models import (
     City,
     DialogueSeries,
     Meeting,
+    MeetingOrganizer,
     Participation,
     Quote,
     Source,
@@ -79,8 +80,9 @@ WATCHED = (
     Quote,
     Organization,
     Affiliation,
+    MeetingOrganizer,
 )
-WATCHED_M2M = (Meeting.topics.through, Meeting.sources.through)
+WATCHED_M2M = (Meeting.topics.through, Meeting.sources.through, Participation.sources.through)
 TRACK_BATCH = 1000  # meetings recomputed per three queries
 
 # The ids of meetings whose participations changed inside the current

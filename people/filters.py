@@ -10,8 +10,8 @@ from meetings.models import public_people
 from .models import Affiliation, Organization, Person
 
 
-def public_organizations():
-    """Organizations some public person is affiliated with."""
+def affiliating_organizations():
+    """Organisations some public person is affiliated with: what the people filter offers."""
     held = Affiliation.objects.filter(organization=OuterRef("pk"), person__in=public_people())
     return Organization.objects.filter(Exists(held))
 
@@ -24,7 +24,7 @@ class PersonFilter(ReportedErrorsMixin, django_filters.FilterSet):
     )
     organization = django_filters.ModelMultipleChoiceFilter(
         label="Organization",
-        queryset=public_organizations(),
+        queryset=affiliating_organizations(),
         to_field_name="slug",
         method="filter_organization",
     )

@@ -9,7 +9,7 @@ from backchannel.countries import country_name
 from backchannel.listpage import ListPage, select_options
 from meetings.models import Participation, Quote, public_people
 
-from .filters import PersonFilter, public_organizations
+from .filters import PersonFilter, affiliating_organizations
 from .models import Affiliation
 
 CO_PARTICIPANTS = 10
@@ -52,7 +52,7 @@ class PersonList(ListPage):
 
     def page_context(self, results):
         selected = self.filterset.selection()
-        organizations = public_organizations().order_by("name").values_list("slug", "name")
+        organizations = affiliating_organizations().order_by("name").values_list("slug", "name")
         lists = {"country": public_countries(), "organization": tuple(organizations)}
         return {"options": select_options(lists, selected)}
 

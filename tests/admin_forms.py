@@ -35,7 +35,7 @@ def date_parts(name, iso, precision):
     return dict(zip([f"{name}_year", f"{name}_month", f"{name}_day"], parts, strict=False))
 
 
-def meeting_form_data(meeting=None, participations=(), **overrides):
+def meeting_form_data(meeting=None, participations=(), organizers=(), **overrides):
     """POST data for the meeting add or change form, with its participation inline.
 
     ``participations`` are dicts of inline fields; an ``id`` key marks an existing row.
@@ -95,7 +95,21 @@ def meeting_form_data(meeting=None, participations=(), **overrides):
             if name == "anonymised" and not value:
                 continue
             data[f"participations-{index}-{name}"] = "" if value is None else value
+    data |= inline_rows("organizer_links", list(organizers))
     return {key: value for key, value in data.items() if value is not None}
+
+
+def inline_rows(prefix, rows):
+    """A tabular inline's management form and rows (an ``id`` key marks a saved row)."""
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(sum(1 for row in rows if row.get("id"))),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data |= {f"{prefix}-{index}-{name}": value for name, value in row.items()}
+    return data
 
 
 def existing_rows(meeting, **changes):

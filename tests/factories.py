@@ -7,6 +7,7 @@ from meetings.models import (
     City,
     DialogueSeries,
     Meeting,
+    MeetingOrganizer,
     Participation,
     Quote,
     Source,
@@ -70,6 +71,12 @@ def make_participation(meeting, person=NEW, **overrides):
     if person is NEW:
         person = make_person()
     return Participation.objects.create(meeting=meeting, person=person, **fields)
+
+
+def make_organizer(meeting, organization=None, **overrides):
+    organization = organization or make_organization()
+    fields = {"role": MeetingOrganizer.Role.CONVENER} | overrides
+    return MeetingOrganizer.objects.create(meeting=meeting, organization=organization, **fields)
 
 
 def make_quote(person, **overrides):

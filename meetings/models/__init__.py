@@ -12,10 +12,11 @@ from .choices import (
     Visibility,
 )
 from .count_table import NO_CITY, NO_YEAR, PublicMeetingCount
-from .gates import public_people
+from .gates import public_organizations, public_people, publicly_affiliated
 from .meeting import Meeting, MeetingQuerySet
+from .organizer import MeetingOrganizer, OrganizerRole
 from .participation import Participation
-from .quote import Quote
+from .quote import Quote, public_quote
 
 __all__ = [
     "LINK_SCHEMES",
@@ -27,7 +28,9 @@ __all__ = [
     "DatePrecision",
     "DialogueSeries",
     "Meeting",
+    "MeetingOrganizer",
     "MeetingQuerySet",
+    "OrganizerRole",
     "Participation",
     "PublicMeetingCount",
     "Quote",
@@ -37,5 +40,8 @@ __all__ = [
     "Topic",
     "Track",
     "Visibility",
+    "public_organizations",
     "public_people",
+    "public_quote",
+    "publicly_affiliated",
 ]

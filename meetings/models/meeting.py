@@ -118,6 +118,13 @@ class Meeting(PublicationRule, RecordModel):
     summary = models.TextField(blank=True, help_text="Public.")
     internal_notes = models.TextField(blank=True, help_text="Staff only. Never shown publicly.")
     sources = models.ManyToManyField("meetings.Source", blank=True, related_name="meetings")
+    organizers = models.ManyToManyField(
+        "people.Organization",
+        through="meetings.MeetingOrganizer",
+        blank=True,
+        related_name="organized_meetings",
+        help_text="Who convened, hosted or funded the meeting.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(

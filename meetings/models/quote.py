@@ -6,25 +6,34 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from backchannel.records import RecordModel
 
 from .catalogue import Source
-from .gates import public_people
+from .meeting import Meeting
 from .participation import Participation
+
+
+def public_quote():
+    """The condition on Quote rows any visitor may see: said at a public meeting by
+    someone publicly named there, or tied to no meeting and reported by a source a
+    non-confidential meeting cites. (A quote makes its speaker public, so the rule
+    cannot start from the public people.)"""
+    named_there = Participation.objects.publicly_named().filter(
+        person=OuterRef("person"), meeting=OuterRef("meeting")
+    )
+    cited = Meeting.objects.public().filter(sources=OuterRef("source"))
+    return Q(Exists(named_there), meeting__isnull=False) | Q(
+        Exists(cited), meeting__isnull=True, source__isnull=False
+    )
 
 
 class QuoteQuerySet(models.QuerySet):
     def public(self):
-        """Quotes by public people, tied to no meeting or to one where they are named."""
-        named_there = Participation.objects.publicly_named().filter(
-            person=OuterRef("person"), meeting=OuterRef("meeting")
+        """Public quotes, each with its source only where that source is public.
+
+        A source only a confidential meeting cites would reveal it: such a quote is
+        shown without its source. (Do not select_related("source") after this.)
+        """
+        return self.filter(public_quote()).prefetch_related(
+            Prefetch("source", queryset=Source.objects.public())
         )
-        person_public = public_people().filter(pk=OuterRef("person"))
-        # Named there makes the person public, so each branch needs one correlated test
-        # (an index lookup per quote), never the set of all public people.
-        # A source only a confidential meeting cites would reveal it: such a quote is
-        # shown without its source. (Do not select_related("source") after this.)
-        return self.filter(
-            Q(Exists(named_there), meeting__isnull=False)
-            | Q(Exists(person_public), meeting__isnull=True)
-        ).prefetch_related(Prefetch("source", queryset=Source.objects.public()))
 
 
 class Quote(RecordModel):

@@ -16,6 +16,7 @@ from tests.factories import (
     make_city,
     make_meeting,
     make_organization,
+    make_organizer,
     make_participation,
     make_person,
     make_quote,
@@ -47,6 +48,7 @@ def make_record():
     source = make_source(url="https://example.org/report", published_on=datetime.date(2017, 11, 2))
     meeting.topics.add(make_topic())
     meeting.sources.add(source)
+    make_organizer(meeting, convener, role="host")
     person = make_person(other_names="Choe Son Hui\nCh'oe Sŏn-hŭi")
     Affiliation.objects.create(person=person, organization=convener, role="Fellow")
     cited = make_participation(meeting, person=person, capacity="former_official", anonymised=True)

@@ -49,6 +49,7 @@ def test_role_permissions_are_as_designed(roles):
         "people.delete_person",
     }
     assert {p for p in editors if ".delete_" in p} == {
+        "meetings.delete_meetingorganizer",
         "meetings.delete_participation",
         "meetings.delete_quote",
         "people.delete_affiliation",

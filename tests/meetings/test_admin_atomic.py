@@ -15,6 +15,7 @@ from django.db import IntegrityError
 from django.urls import path, reverse
 
 from meetings.models import Meeting, Participation
+from tests.admin_forms import inline_rows
 from tests.factories import make_person
 
 site = admin.AdminSite(name="atomic_test_admin")
@@ -63,7 +64,7 @@ def add_meeting_form():
             f"participations-{index}-capacity": capacity,
             f"participations-{index}-role": role,
         }
-    return data
+    return data | inline_rows("organizer_links", [])
 
 
 @pytest.fixture

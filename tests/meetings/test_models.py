@@ -21,16 +21,21 @@ from meetings.models import (
     Source,
     Topic,
     Visibility,
+    public_organizations,
     public_people,
 )
 from meetings.models.publication import LAST_SOURCE_OF_PUBLISHED, NO_SOURCE_TO_PUBLISH
 from tests.admin_forms import meeting_form_data
 from tests.factories import (
+    make_affiliation,
     make_city,
     make_meeting,
+    make_organization,
+    make_organizer,
     make_participation,
     make_person,
     make_quote,
+    make_series,
     make_source,
     make_topic,
 )
@@ -186,18 +191,55 @@ def test_public_quotes():
     person = make_person()
     public_meeting = make_meeting(visibility=PUBLIC)
     make_participation(public_meeting, person)
-    free = make_quote(person, text="no meeting")
+    cited = make_source()
+    make_meeting(visibility=WITHHELD).sources.add(cited)
+    only_confidential = make_source()
+    make_meeting(visibility=CONFIDENTIAL).sources.add(only_confidential)
+    free = make_quote(person, source=cited, text="no meeting, source cited publicly")
+    make_quote(person, source=only_confidential, text="no meeting, source cited in secret")
+    make_quote(person, text="no meeting, no source")
     at_meeting = make_quote(person, meeting=public_meeting, text="at the meeting")
     make_quote(person, meeting=make_meeting(visibility=CONFIDENTIAL), text="confidential")
     withheld = make_meeting(visibility=WITHHELD)
     make_participation(withheld, person)
     make_quote(person, meeting=withheld, text="withheld")
-    hidden = make_person()
-    make_quote(hidden, text="not public person")
     anonymised_meeting = make_meeting(visibility=PUBLIC)
     make_participation(anonymised_meeting, person, anonymised=True)
     make_quote(person, meeting=anonymised_meeting, text="would unmask")
     assert set(Quote.objects.public()) == {free, at_meeting}
+
+
+def test_a_public_quote_makes_its_speaker_public_and_no_other_quote_does():
+    cited = make_source()
+    make_meeting(visibility=WITHHELD).sources.add(cited)
+    quoted = make_person()
+    make_quote(quoted, source=cited)
+    secret_source = make_source()
+    make_meeting(visibility=CONFIDENTIAL).sources.add(secret_source)
+    quoted_in_secret = make_person()
+    make_quote(quoted_in_secret, source=secret_source)
+    unmasked = make_person()
+    meeting = make_meeting(visibility=PUBLIC)
+    make_participation(meeting, unmasked, anonymised=True)
+    make_quote(unmasked, meeting=meeting, source=cited)
+    assert list(public_people()) == [quoted]
+
+
+def test_organisations_are_public_while_they_organise_convene_or_employ_public_people():
+    organiser, host_of_secret = make_organization(), make_organization()
+    make_organizer(make_meeting(visibility=WITHHELD), organiser, role="host")
+    make_organizer(make_meeting(visibility=CONFIDENTIAL), host_of_secret, role="funder")
+    convener, convener_of_secret = make_organization(), make_organization()
+    make_meeting(visibility=PUBLIC, series=make_series(convener=convener))
+    make_meeting(visibility=CONFIDENTIAL, series=make_series(convener=convener_of_secret))
+    employer, employer_of_anonymised = make_organization(), make_organization()
+    named, anonymised = make_person(), make_person()
+    make_participation(make_meeting(visibility=PUBLIC), named)
+    make_participation(make_meeting(visibility=PUBLIC), anonymised, anonymised=True)
+    make_affiliation(named, organization=employer)
+    make_affiliation(anonymised, organization=employer_of_anonymised)
+    make_organization()  # nothing at all
+    assert set(public_organizations()) == {organiser, convener, employer}
 
 
 def test_cities_topics_and_sources_are_public_through_public_meetings():

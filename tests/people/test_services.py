@@ -5,7 +5,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from meetings.models import public_people
+from meetings.models import Participation, public_people
 from people import admin as people_admin
 from people import services
 from people.models import Person
@@ -31,7 +31,8 @@ def public_person(db):
 
 def _hidden_person(kind):
     """Someone no public page shows: anonymised in a public meeting, or named only
-    in a confidential one; with names, a biography, an affiliation and a quote."""
+    in a confidential one; with names, a biography, an affiliation and a quote (said at
+    the public person's meeting, where they are not named: public once its speaker is)."""
     person = make_person(
         full_name="Kim Hidden",
         slug="kim-hidden",
@@ -44,7 +45,8 @@ def _hidden_person(kind):
     else:
         make_participation(make_meeting(title="Closed round", visibility="confidential"), person)
     make_affiliation(person, role="Analyst", organization=make_organization(name="Hidden Lab"))
-    make_quote(person, text="Off the record.")
+    named_round = Participation.objects.get(meeting__title="Named round").meeting
+    make_quote(person, meeting=named_round, text="Off the record.")
     return person
 
 

@@ -20,7 +20,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from meetings.models import City, DialogueSeries, Status, Topic, Track, Visibility, public_people
-from people.filters import public_organizations
+from people.filters import affiliating_organizations
 from tests.factories import (
     make_affiliation,
     make_city,
@@ -140,7 +140,7 @@ def seed():
         "topic": set(Topic.objects.public().values_list("slug", flat=True)),
         "series": set(DialogueSeries.objects.public().values_list("slug", flat=True)),
         "person": set(public_people().values_list("slug", flat=True)),
-        "organization": set(public_organizations().values_list("slug", flat=True)),
+        "organization": set(affiliating_organizations().values_list("slug", flat=True)),
     }
     hidden = {
         "city": "hidden-city",

@@ -5,7 +5,12 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 
 APPS = ("people", "meetings")
-EDITOR_DELETES = {("meetings", "participation"), ("people", "affiliation"), ("meetings", "quote")}
+EDITOR_DELETES = {
+    ("meetings", "participation"),
+    ("meetings", "meetingorganizer"),
+    ("people", "affiliation"),
+    ("meetings", "quote"),
+}
 # Publishers also merge people (a merge deletes one of the two records).
 PUBLISHER_EXTRAS = {
     ("meetings", "publish_meeting"),
