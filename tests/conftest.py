@@ -32,7 +32,15 @@ from tests.factories import (
     make_source,
     make_topic,
 )
-from tests.redis_servers import HOST, Clock, PrivateRedis, SilentPort, free_port, use_redis
+from tests.redis_servers import (
+    HOST,
+    RUNNING_SERVER_TIMEOUT_SECONDS,
+    Clock,
+    PrivateRedis,
+    SilentPort,
+    free_port,
+    use_redis,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -394,7 +402,7 @@ def private_redis(settings, clock, tmp_path):
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
     server = PrivateRedis(tmp_path)
     server.start()
-    use_redis(settings, server.url)
+    use_redis(settings, server.url, timeout=RUNNING_SERVER_TIMEOUT_SECONDS)
     yield server
     if server.running():
         server.stop()
