@@ -22,11 +22,11 @@ from backchannel.admin_tools import (
 )
 from people.models import Person
 
-from .admin_catalogue import form_for
+from .admin_catalogue import OrganizerInline, form_for
 from .admin_review import AwaitingPublicationFilter, ReviewAdmin
 from .derived import batched_writes
 from .forms import MeetingForm, ParticipationForm, ParticipationFormSet
-from .models import City, Meeting, MeetingOrganizer, Participation
+from .models import City, Meeting, Participation
 from .new_records import city_from, person_from, source_from, topic_from
 from .resources import MeetingResource
 from .services import meeting_override_conflict, meeting_track_summary
@@ -105,20 +105,6 @@ class ParticipationInline(AutocompleteAdmin, admin.StackedInline):
             HIDDEN_NOTE,
             f"Shown as “{shown}”. {note}" if shown else "",
         )
-
-
-class OrganizerInline(AutocompleteAdmin, admin.TabularInline):
-    """Who convened, hosted or funded the meeting: one row per organisation and role."""
-
-    model = MeetingOrganizer
-    fields = ["organization", "role"]
-    autocomplete_fields = ["organization"]
-    extra = 0
-    verbose_name = "organiser"
-    verbose_name_plural = "organisers (who convened, hosted or funded it)"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("organization")
 
 
 @admin.register(Meeting)

@@ -1,5 +1,5 @@
-"""Admin for what meetings refer to (cities, topics, dialogue series, sources, quotes) and
-for participations on their own; meetings themselves are in admin.py."""
+"""Admin for what meetings refer to (cities, topics, dialogue series, sources, quotes,
+organisers) and for participations on their own; meetings themselves are in admin.py."""
 
 from django.contrib import admin
 from django.db.models import F
@@ -13,12 +13,26 @@ from backchannel.admin_tools import (
 )
 
 from .forms import ParticipationForm
-from .models import City, DialogueSeries, Participation, Quote, Source, Topic
+from .models import City, DialogueSeries, MeetingOrganizer, Participation, Quote, Source, Topic
 
 
 def form_for(request, form_class, **attributes):
     """The participation form, checking the naming rule for this request's user."""
     return type(form_class.__name__, (form_class,), {"user": request.user, **attributes})
+
+
+class OrganizerInline(AutocompleteAdmin, admin.TabularInline):
+    """Who convened, hosted or funded the meeting: one row per organisation and role."""
+
+    model = MeetingOrganizer
+    fields = ["organization", "role"]
+    autocomplete_fields = ["organization"]
+    extra = 0
+    verbose_name = "organiser"
+    verbose_name_plural = "organisers (who convened, hosted or funded it)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization")
 
 
 @admin.register(Participation)

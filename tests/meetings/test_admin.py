@@ -317,3 +317,46 @@ def test_a_forged_row_value_is_an_error_not_a_failure(client, editor):
     assert response.status_code == 200
     form = response.context["inline_admin_formsets"][0].formset.forms[0]
     assert sorted(form.errors) == ["person", "sources"]
+
+
+def test_organisers_are_entered_inline_and_a_role_twice_is_a_form_error(client, editor):
+    meeting = make_meeting(visibility="confidential")
+    institute = f.make_organization(name="Swedish Institute of International Affairs")
+    funder = f.make_organization(name="A foundation")
+    client.force_login(editor)
+    rows = [
+        {"organization": institute.pk, "role": "host"},
+        {"organization": funder.pk, "role": "funder"},
+    ]
+    data = meeting_form_data(meeting, existing_rows(meeting), organizers=rows)
+    assert client.post(_change(meeting), data).status_code == 302
+    assert set(meeting.organizer_links.values_list("organization__name", "role")) == {
+        ("Swedish Institute of International Affairs", "host"),
+        ("A foundation", "funder"),
+    }
+
+    saved = [
+        {
+            "id": link.pk,
+            "meeting": meeting.pk,
+            "organization": link.organization_id,
+            "role": link.role,
+        }
+        for link in meeting.organizer_links.order_by("pk")
+    ]
+    twice = [*saved, {"organization": institute.pk, "role": "host"}]
+    meeting.refresh_from_db()
+    response = client.post(_change(meeting), meeting_form_data(meeting, organizers=twice))
+    assert response.status_code == 200
+    assert meeting.organizer_links.count() == 2
+
+
+def test_a_viewer_sees_organisers_and_cannot_add_one(client, viewer):
+    meeting = make_meeting(visibility="confidential")
+    f.make_organizer(meeting, f.make_organization(name="Host institute"), role="host")
+    client.force_login(viewer)
+    html = client.get(_change(meeting)).content.decode()
+    assert "Host institute" in html
+    rows = [{"organization": f.make_organization().pk, "role": "funder"}]
+    client.post(_change(meeting), meeting_form_data(meeting, organizers=rows))
+    assert meeting.organizer_links.count() == 1
