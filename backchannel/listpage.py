@@ -79,6 +79,11 @@ class ListPage:
     def parameters(cls):
         return Parameters.of(cls.filterset_class)
 
+    def any_filter(self):
+        """Whether the request narrows the listing at all: a result is empty because of
+        the filters only when it does (an empty unfiltered listing needs another reason)."""
+        return any(value for name, value in self.query.lists() if name != "page" and any(value))
+
     def queryset(self):
         """The public gate the filter narrows."""
         raise NotImplementedError
@@ -102,6 +107,7 @@ class ListPage:
             "selected": self.filterset.selection(),
             "query": self.query,
             "q_max_length": Q_MAX_LENGTH,
+            "any_filter": self.any_filter(),
         }
         if self.errors:
             return self._render(context | self.page_context({}), status=400)

@@ -110,7 +110,8 @@ def test_person_page_shows_affiliations(client, demo):
     )
     html = body(client.get("/people/choe-son-hui/"))
     assert "Vice minister, " in html
-    assert '<a href="/people/?organization=foreign-ministry">Foreign Ministry</a>' in html
+    # Public through its public affiliate: its page is linked.
+    assert '<a href="/organizations/foreign-ministry/">Foreign Ministry</a>' in html
 
 
 @pytest.mark.parametrize("rows", [1, 3])
