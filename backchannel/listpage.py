@@ -1,5 +1,4 @@
-"""The one mechanism of every public listing: meetings and people today, organisations
-and series next.
+"""The one mechanism of every public listing: meetings, people, organisations and series.
 
 A listing answers every request through the same steps:
 
@@ -82,7 +81,7 @@ class ListPage:
     def any_filter(self):
         """Whether the request narrows the listing at all: a result is empty because of
         the filters only when it does (an empty unfiltered listing needs another reason)."""
-        return any(value for name, value in self.query.lists() if name != "page" and any(value))
+        return any(any(values) for name, values in self.query.lists() if name != "page")
 
     def queryset(self):
         """The public gate the filter narrows."""

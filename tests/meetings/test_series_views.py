@@ -163,3 +163,14 @@ def test_detail_queries_do_not_grow_with_rows(client, django_assert_num_queries,
         response = client.get("/series/busy/")
     assert response.status_code == 200
     assert len(response.context["quotes"]) == rows
+
+
+def test_cached_page_goes_when_the_last_public_round_is_unpublished(client, settings):
+    settings.MEETINGS_CACHE_SECONDS = 600
+    meeting = make_meeting(series=make_series(slug="brief"))
+    assert client.get("/series/brief/").status_code == 200
+    assert data_total(client.get(LIST)) == 1
+    meeting.visibility = Visibility.CONFIDENTIAL
+    meeting.save()
+    assert client.get("/series/brief/").status_code == 404
+    assert data_total(client.get(LIST)) == 0

@@ -189,3 +189,13 @@ def test_detail_queries_do_not_grow_with_rows(client, django_assert_num_queries,
         response = client.get("/organizations/busy/")
     assert response.status_code == 200
     assert len(response.context["meetings"]) == 2 * rows
+
+
+def test_cached_page_goes_when_the_organisation_stops_being_public(client, settings):
+    settings.MEETINGS_CACHE_SECONDS = 600
+    meeting = make_meeting()
+    link = make_organizer(meeting, make_organization(slug="brief-host"), role="host")
+    assert client.get("/organizations/brief-host/").status_code == 200
+    link.delete()
+    assert client.get("/organizations/brief-host/").status_code == 404
+    assert data_total(client.get(LIST)) == 0
