@@ -1,5 +1,4 @@
-"""The one mechanism of every public listing: meetings and people today, organisations
-and series next.
+"""The one mechanism of every public listing: meetings, people, organisations and series.
 
 A listing answers every request through the same steps:
 
@@ -79,6 +78,11 @@ class ListPage:
     def parameters(cls):
         return Parameters.of(cls.filterset_class)
 
+    def any_filter(self):
+        """Whether the request narrows the listing at all: a result is empty because of
+        the filters only when it does (an empty unfiltered listing needs another reason)."""
+        return any(any(values) for name, values in self.query.lists() if name != "page")
+
     def queryset(self):
         """The public gate the filter narrows."""
         raise NotImplementedError
@@ -102,6 +106,7 @@ class ListPage:
             "selected": self.filterset.selection(),
             "query": self.query,
             "q_max_length": Q_MAX_LENGTH,
+            "any_filter": self.any_filter(),
         }
         if self.errors:
             return self._render(context | self.page_context({}), status=400)

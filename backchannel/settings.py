@@ -254,6 +254,8 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 MEETINGS_PAGE_SIZE = 25
 DATABASE_RETRY_AFTER = 30  # seconds a client should wait while the database is unavailable
 PEOPLE_PAGE_SIZE = 30
+ORGANIZATIONS_PAGE_SIZE = 30
+SERIES_PAGE_SIZE = 30
 # Seconds a cached public value (facet counts, totals, whole public pages) lives; 0 turns
 # caching off. A change to the record must reach every worker at once (an unpublished
 # meeting vanishes everywhere), and per-process memory caches cannot promise that, so

@@ -1,9 +1,10 @@
-"""The sitemap: the pages people start from, every public meeting and every public person."""
+"""The sitemap: the pages people start from, and every public meeting, person,
+organisation and dialogue series."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from meetings.models import Meeting, public_people
+from meetings.models import DialogueSeries, Meeting, public_organizations, public_people
 
 
 class PageSitemap(Sitemap):
@@ -12,7 +13,7 @@ class PageSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", "meetings:list", "people:list"]
+        return ["home", "meetings:list", "people:list", "organizations:list", "series:list"]
 
     def location(self, item):
         return reverse(item)
@@ -35,4 +36,24 @@ class PersonSitemap(Sitemap):
         return public_people().only("slug").order_by("pk")
 
 
-SITEMAPS = {"pages": PageSitemap, "meetings": MeetingSitemap, "people": PersonSitemap}
+class OrganizationSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return public_organizations().only("slug").order_by("pk")
+
+
+class SeriesSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return DialogueSeries.objects.public().only("slug").order_by("pk")
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "meetings": MeetingSitemap,
+    "people": PersonSitemap,
+    "organizations": OrganizationSitemap,
+    "series": SeriesSitemap,
+}

@@ -12,6 +12,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("meetings/", include("meetings.urls")),
     path("people/", include("people.urls")),
+    path("organizations/", include("people.organization_urls")),
+    path("series/", include("meetings.series_urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

@@ -19,10 +19,20 @@ ARTICLE = {
     "title": "Informal Dialogue Between US And North Korea- How To Reach The World’s Most "
     "Stubborn Country",
     "publisher": "How Africa",
-    "excerpt": "Geneva, London and Kuala Lumpur have been host to these meetings in the past. "
+    # The passages the record relies on, as the article words them. It gives no date
+    # and no address of its own, so none is recorded.
+    "excerpt": "There is tight security around the lodging where the eatery is found and the "
+    "members in the discussions once in a while show up outside the building.\n\n"
+    "Geneva, London and Kuala Lumpur have been host to these meetings in the past. "
     "The meetings are dubbed “Track 1.5” as it involves North Korean government officials, "
     "which makes it official or Track 1 from Pyongyang’s perspective; but only former "
-    "officials or academics on the American side, making it Track 2 in the US.",
+    "officials or academics on the American side, making it Track 2 in the US.\n\n"
+    "…all eyes are on the next round of unofficial talks – scheduled to take place on the "
+    "sidelines of a non-proliferation conference this week in Moscow.\n\n"
+    "“They were using moderate language to forestall the conversation,” says Paal of the "
+    "North Koreans’ softened approach to reach American experts last month.\n\n"
+    "…one long-time participant, Joel Wit, now a senior fellow at the US-Korea Institute, "
+    "says he doesn’t recall the first time he was involved in those discussions.",
 }
 
 SERIES = {
@@ -110,8 +120,10 @@ PEOPLE = [
         "full_name": "Paal",
         "sort_name": "Paal",
         "country": "US",
-        "bio": "Former US official involved in back-channel dialogue with North Korea. "
-        "The source names him by surname only.",
+        "bio": "Former US official involved in back-channel dialogue with North Korea; like "
+        "most such officials, in the loop for a decade or two, according to the source, which "
+        "names him by surname only. He described the North Koreans’ softened approach to "
+        "American experts.",
         "quote": "They were using moderate language to forestall the conversation.",
     },
     {
@@ -119,8 +131,9 @@ PEOPLE = [
         "full_name": "Joel Wit",
         "sort_name": "Wit, Joel",
         "country": "US",
-        "bio": "Long-time participant in back-channel dialogue with North Korea; senior fellow "
-        "at the US-Korea Institute.",
+        "bio": "Long-time participant in back-channel dialogue with North Korea, who does not "
+        "recall the first time he was involved in those discussions; senior fellow at the "
+        "US-Korea Institute.",
         "quote": "It’s important because people feel then they can just express what they’re "
         "thinking and brainstorm.",
     },
@@ -191,10 +204,11 @@ def _load_meeting(loader, spec, series, cities, topics, source):
     loader.ensure_set(meeting.topics, [topics[slug] for slug in spec["topics"]])
     loader.ensure_set(meeting.sources, [source])
     for side, capacity in UNNAMED_PARTICIPANTS:
-        loader.ensure(
+        participation = loader.ensure(
             Participation,
             {"meeting": meeting, "person": None, "side": side, "capacity": capacity},
         )
+        loader.ensure_set(participation.sources, [source])  # the article describes them
 
 
 def _load_people(loader, source):

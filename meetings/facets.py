@@ -16,7 +16,7 @@ from backchannel.listpage import select_options
 from backchannel.parameters import canonical, repeatable
 
 from .counts import cached_listing_counts, filter_key, public_years
-from .models import City, DialogueSeries, Topic
+from .models import City, Topic
 
 FACET_LIMIT = 12
 CHART_BAR_WIDTH = 14
@@ -195,7 +195,6 @@ def public_filter_choices(years=None):
         "country": sorted(((code, country_name(code)) for code in codes), key=itemgetter(1)),
         "year": [(str(year), str(year)) for year in (public_years() if years is None else years)],
         "topic": Topic.objects.public().order_by("name").values_list("slug", "name"),
-        "series": DialogueSeries.objects.public().order_by("name").values_list("slug", "name"),
     }
     return {name: tuple(map(tuple, items)) for name, items in lists.items()}
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("calendar.ics", ical.calendar, name="calendar"),
     path("feed/", require_safe(LatestMeetingsFeed()), name="feed"),
     path("<slug:slug>/", views.meeting_detail, name="detail"),
+    path("<slug:slug>/cite.bib", views.meeting_citation, name="citation"),
 ]

@@ -1,14 +1,18 @@
 """The public meeting pages: the listing and each meeting's page."""
 
+from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from backchannel.cache import cached_public_page
 from backchannel.listpage import ListPage
 
+from .citation import bibtex_entry, bibtex_key, citation_text
 from .facets import filter_options, listing_results
 from .filters import EXPORT_PARAMETERS, SORT_CHOICES, MeetingFilter
-from .models import Meeting, Participation, Quote, Status, Track
+from .models import Meeting, MeetingOrganizer, Participation, Quote, Source, Status, Track
 
 SERIES_OTHERS = 10
 MORE_FILTERS = ("country", "status", "topic", "series")  # the rest show as facets
@@ -70,18 +74,60 @@ def sides(meeting, participations):
     return [(name, tracks.get(name), groups[name]) for name in ordered]
 
 
+class Notes:
+    """The numbered source notes of a meeting page: the meeting's sources, then any other
+    public source a named participant or a quote cites, each numbered once."""
+
+    def __init__(self, sources):
+        self.sources = list(sources)
+        self.numbers = {source.pk: n for n, source in enumerate(self.sources, 1)}
+
+    def number(self, source):
+        if source.pk not in self.numbers:
+            self.sources.append(source)
+            self.numbers[source.pk] = len(self.sources)
+        return self.numbers[source.pk]
+
+    def mark(self, participations, quotes):
+        """Each participation's ``notes`` (the numbers of the public sources that name
+        it) and each quote's ``notes``. An anonymised participant gets none: which
+        source names them would say who they are."""
+        for participation in participations:
+            cited = [] if participation.anonymised else participation.sources.all()
+            participation.notes = sorted(self.number(source) for source in cited)
+        for quote in quotes:
+            quote.notes = [self.number(quote.source)] if quote.source else []
+
+
+def detail_queryset():
+    organizers = MeetingOrganizer.objects.public().select_related("organization")
+    return (
+        Meeting.objects.public()
+        .select_related("city", "series")
+        .prefetch_related("topics", "sources", Prefetch("organizer_links", queryset=organizers))
+    )
+
+
+def citation(request, meeting):
+    """What "Cite this record" shows: the permanent URL and the text to paste."""
+    url = request.build_absolute_uri(meeting.get_absolute_url())
+    updated = timezone.localdate(meeting.updated_at)
+    return {"url": url, "updated": updated, "text": citation_text(meeting.title, url, updated)}
+
+
 @require_safe
 @cached_public_page
 def meeting_detail(request, slug):
-    meeting = get_object_or_404(
-        Meeting.objects.public()
-        .select_related("city", "series")
-        .prefetch_related("topics", "sources"),
-        slug=slug,
-    )
+    meeting = get_object_or_404(detail_queryset(), slug=slug)
     participations = list(
-        Participation.objects.public().filter(meeting=meeting).select_related("person")
+        Participation.objects.public()
+        .filter(meeting=meeting)
+        .select_related("person")
+        .prefetch_related(Prefetch("sources", queryset=Source.objects.public()))
     )
+    quotes = list(Quote.objects.public().filter(meeting=meeting).select_related("person"))
+    notes = Notes(meeting.sources.all())
+    notes.mark(participations, quotes)
     others = []
     if meeting.series_id:
         others = Meeting.objects.public().filter(series=meeting.series_id).exclude(pk=meeting.pk)
@@ -89,7 +135,22 @@ def meeting_detail(request, slug):
     context = {
         "meeting": meeting,
         "sides": sides(meeting, participations),
-        "quotes": Quote.objects.public().filter(meeting=meeting).select_related("person"),
+        "quotes": quotes,
+        "notes": notes.sources,
         "series_meetings": others,
+        "citation": citation(request, meeting),
     }
     return render(request, "meetings/meeting_detail.html", context)
+
+
+@require_safe
+def meeting_citation(request, slug):
+    """The record's BibTeX entry, as a file to download."""
+    meeting = get_object_or_404(
+        Meeting.objects.public().only("slug", "title", "updated_at"), slug=slug
+    )
+    cited = citation(request, meeting)
+    entry = bibtex_entry(meeting.slug, meeting.title, cited["url"], cited["updated"])
+    response = HttpResponse(entry, content_type="application/x-bibtex; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{bibtex_key(meeting.slug)}.bib"'
+    return response

@@ -50,3 +50,32 @@ class PersonFilter(ReportedErrorsMixin, django_filters.FilterSet):
         for term in value.split():
             qs = qs.filter(Q(full_name__icontains=term) | Q(other_names__icontains=term))
         return qs
+
+
+class OrganizationFilter(ReportedErrorsMixin, django_filters.FilterSet):
+    """Filters for the public organisations (``public_organizations()``)."""
+
+    kind = django_filters.MultipleChoiceFilter(
+        label="Kind", choices=Organization.Kind.choices, distinct=False
+    )
+    country = django_filters.MultipleChoiceFilter(
+        label="Country",
+        choices=lambda: [(country.code, country.name) for country in countries],
+        distinct=False,
+    )
+    q = django_filters.CharFilter(
+        label="Name",
+        max_length=Q_MAX_LENGTH,
+        method="search",
+        validators=[validate_search_words],
+    )
+
+    class Meta:
+        model = Organization
+        fields = []
+
+    def search(self, qs, name, value):
+        """Every word must appear in the name."""
+        for term in value.split():
+            qs = qs.filter(name__icontains=term)
+        return qs

@@ -37,6 +37,9 @@ class Organization(RecordModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("organizations:detail", args=[self.slug])
+
 
 class Person(RecordModel):
     """Someone who takes part in informal talks or is quoted about them."""

@@ -1,13 +1,19 @@
 """Public people pages: the listing and each person's page with their meeting history."""
 
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from backchannel.cache import cached_public_page
 from backchannel.countries import country_name
 from backchannel.listpage import ListPage, select_options
-from meetings.models import Participation, Quote, public_people
+from meetings.models import (
+    Participation,
+    Quote,
+    public_organizations,
+    public_people,
+    public_quote,
+)
 
 from .filters import PersonFilter, affiliating_organizations
 from .models import Affiliation
@@ -26,6 +32,16 @@ def with_meeting_stats(people):
     )
 
 
+def with_quote_stats(people):
+    """Each person's number of public quotes and the first of them (``first_quote``)."""
+    theirs = Quote.objects.filter(public_quote(), person=OuterRef("pk")).order_by()
+    count = theirs.values("person").annotate(n=Count("pk")).values("n")
+    return people.annotate(
+        quote_count=Subquery(count, output_field=IntegerField()),
+        first_quote=Subquery(theirs.order_by("pk").values("text")[:1]),
+    )
+
+
 def public_countries():
     """((code, name), …) of the countries public people come from, by name."""
     codes = (
@@ -35,7 +51,7 @@ def public_countries():
 
 
 class PersonList(ListPage):
-    """The people named in at least one public meeting, filtered."""
+    """The public people (named in a public meeting or quoted publicly), filtered."""
 
     filterset_class = PersonFilter
     template_name = "people/person_list.html"
@@ -46,7 +62,7 @@ class PersonList(ListPage):
 
     def rows(self):
         affiliations = Affiliation.objects.select_related("organization")
-        return with_meeting_stats(self.filterset.qs).prefetch_related(
+        return with_quote_stats(with_meeting_stats(self.filterset.qs)).prefetch_related(
             Prefetch("affiliations", queryset=affiliations)
         )
 
@@ -92,7 +108,9 @@ def person_detail(request, slug):
     dated = [p.meeting for p in history if p.meeting.start_date]
     context = {
         "person": person,
-        "affiliations": person.affiliations.select_related("organization"),
+        "affiliations": person.affiliations.select_related("organization").annotate(
+            organization_public=Exists(public_organizations().filter(pk=OuterRef("organization")))
+        ),
         "history": history,
         "first_meeting": dated[-1] if dated else None,
         "last_meeting": dated[0] if dated else None,

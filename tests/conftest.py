@@ -19,7 +19,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from backchannel import cache as public_cache
 from backchannel import rediscache
-from meetings.models import DialogueSeries, Participation, Visibility
+from meetings.models import DialogueSeries, Meeting, Participation, Visibility
 from people.models import Affiliation
 from tests.factories import (
     make_berlin_meeting,
@@ -29,6 +29,7 @@ from tests.factories import (
     make_participation,
     make_person,
     make_quote,
+    make_series,
     make_source,
     make_topic,
 )
@@ -349,9 +350,15 @@ def public_urls(public_record):
     A route this cannot fill in fails the test that uses it, so new public
     routes are checked too.
     """
+    meeting_slug = public_record[0].strip("/").split("/")[-1]
+    meeting = Meeting.objects.get(slug=meeting_slug)
+    meeting.series = make_series(convener=make_organization())
+    meeting.save()
     slugs = {
-        "meetings": public_record[0].strip("/").split("/")[-1],
+        "meetings": meeting_slug,
         "people": public_record[1].strip("/").split("/")[-1],
+        "organizations": meeting.series.convener.slug,
+        "series": meeting.series.slug,
     }
     urls, unknown = [], []
     for namespace, name, converters in _routes(get_resolver().url_patterns):

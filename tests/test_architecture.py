@@ -22,7 +22,7 @@ PURE, FOUNDATION, MODELS, DOMAIN, SURFACES, ENTRY_POINTS = range(6)
 LAYERS = [
     (r"backchannel|people|meetings", PURE),  # the packages' empty __init__ modules
     (r"backchannel\.(text|countries)", PURE),
-    (r"meetings\.(track|dates)", PURE),
+    (r"meetings\.(track|dates|citation)", PURE),
     (r"backchannel\.(urls|views|sitemaps|admin_site)", SURFACES),
     (r"backchannel\.(wsgi|asgi)", ENTRY_POINTS),
     (r"(backchannel|people|meetings)\.management(\..*)?", ENTRY_POINTS),
@@ -33,7 +33,8 @@ LAYERS = [
     (r"meetings\.(export_records|new_records)", DOMAIN),
     (r"people\.(services|filters)", DOMAIN),
     (r"(people|meetings)\.(views|exports|ical|feeds|admin|forms|resources|urls)", SURFACES),
-    (r"meetings\.(admin_catalogue|admin_review|date_fields)", SURFACES),
+    (r"meetings\.(admin_catalogue|admin_review|date_fields|series_views|series_urls)", SURFACES),
+    (r"people\.(organization_views|organization_urls)", SURFACES),
     (r"meetings\.(demo|populate(\..*)?)", ENTRY_POINTS),
 ]
 # Arrows the layers alone would allow, refused all the same.

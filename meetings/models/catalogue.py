@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
 from django_countries.fields import CountryField
 
 from backchannel.records import RecordModel, stored_dates
@@ -101,6 +102,9 @@ class DialogueSeries(RecordModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("series:detail", args=[self.slug])
 
 
 class Source(RecordModel):

@@ -238,3 +238,13 @@ def test_unknown_parameters_are_ignored_whatever_their_value(client, url):
     # Any query string marks a listing noindex for crawlers; nothing else may change.
     robots = '<meta name="robots" content="noindex, nofollow">'
     assert body(noisy).replace(robots, "") == body(plain).replace(robots, "")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("", False), ("page=2", False), ("q=", False), ("utm_source=x", False), ("q=x", True)],
+)
+def test_any_filter_is_whether_a_known_parameter_narrows(rf, db, query, expected):
+    from people.views import PersonList
+
+    assert PersonList(rf.get(f"/people/?{query}")).any_filter() is expected

@@ -8,13 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from meetings.models import Participation, Visibility
+from meetings.models import Meeting, Participation, Visibility
 from tests.factories import (
+    make_affiliation,
     make_city,
     make_meeting,
+    make_organization,
+    make_organizer,
     make_participation,
     make_person,
     make_quote,
+    make_series,
     make_source,
     make_topic,
 )
@@ -63,6 +67,12 @@ def seed():
         Participation.objects.create(meeting=meeting, side="US", capacity="expert")
     make_quote(wit, text="We listened more than we talked.", source=source)
     make_meeting(title="Withheld round", city=geneva, visibility=Visibility.PARTICIPANTS_WITHHELD)
+    institute = make_organization(name="Swedish Institute", slug="swedish-institute")
+    talks = Meeting.objects.get(title="Talks in Berlin")
+    make_organizer(talks, institute, role="host")
+    talks.series = make_series(name="Berlin channel", slug="berlin-channel", convener=institute)
+    talks.save()
+    make_affiliation(wit, organization=institute, role="Fellow")
 
 
 def result_titles(page):
@@ -143,6 +153,13 @@ def test_listing_is_keyboard_usable(live_server, page):
         "/meetings/talks-in-berlin/",
         "/people/",
         "/people/joel-wit/",
+        "/people/?q=nobody",
+        "/organizations/",
+        "/organizations/swedish-institute/",
+        "/organizations/?kind=bogus",
+        "/series/",
+        "/series/berlin-channel/",
+        "/series/?q=nothing",
     ],
 )
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -163,6 +180,4 @@ def test_axe_finds_no_serious_violations(live_server, page, path, viewport):
 
 
 def _slug(title):
-    from meetings.models import Meeting
-
     return Meeting.objects.get(title=title).slug

@@ -11,6 +11,7 @@ from tests.factories import (
     make_city,
     make_meeting,
     make_organization,
+    make_organizer,
     make_participation,
     make_person,
     make_quote,
@@ -117,4 +118,49 @@ def site():
         organization=make_organization(name=secret("org"), slug=secret("org")),
     )
     make_person(full_name=secret("unseen-person"), bio=secret("unseen-bio"))
+    _organizations_series_and_quotes(confidential, meeting, public_person, insider)
     return {"confidential": confidential, "withheld_person": withheld_person}
+
+
+def _organizations_series_and_quotes(confidential, public_meeting, public_person, insider):
+    """A public organisation and series with private neighbours: an organisation that
+    organises only the confidential meeting, the confidential meeting's series (only
+    confidential rounds) with its convener, a confidential round in a public series, a
+    private person affiliated with a public organisation, and quotes and sources that
+    stay private: one citing only the confidential meeting's source, one an anonymised
+    participant's source that no public meeting cites."""
+    open_org = make_organization(name="Open Institute", slug="open-institute")
+    make_organizer(public_meeting, open_org, role="host")
+    make_organizer(confidential, open_org, role="funder")
+    Affiliation.objects.create(person=insider, organization=open_org, role=secret("insider-role"))
+    Affiliation.objects.create(person=public_person, organization=open_org, role="Fellow")
+    make_organizer(
+        confidential,
+        make_organization(name=secret("organiser-org"), slug=secret("organiser-org")),
+        role="host",
+    )
+    confidential.series.convener = make_organization(
+        name=secret("convener-org"), slug=secret("convener-org")
+    )
+    confidential.series.save()
+    open_series = DialogueSeries.objects.create(
+        name="Open channel", slug="open-channel", convener=open_org
+    )
+    public_meeting.series = open_series
+    public_meeting.save()
+    round_ = make_meeting(
+        title=secret("confidential-round"),
+        slug=secret("confidential-round"),
+        series=open_series,
+        visibility=Visibility.CONFIDENTIAL,
+    )
+    make_participation(round_, public_person, side="US", title_at_time=secret("round-title"))
+    make_quote(public_person, meeting=round_, text=secret("round-quote"))
+    confidential_source = confidential.sources.get()
+    speaker = make_person(full_name=secret("source-speaker"), slug=secret("source-speaker"))
+    make_quote(speaker, source=confidential_source, text=secret("source-only-quote"))
+    make_quote(public_person, source=confidential_source, text=secret("public-person-source"))
+    named = public_meeting.participations.get(person=public_person)
+    named.sources.add(confidential_source)
+    anonymous = public_meeting.participations.get(anonymised=True)
+    anonymous.sources.add(make_source(title=secret("anonymous-source")))

@@ -18,6 +18,12 @@ def test_private_records_answer_404_without_marker(client, site):
         site["withheld_person"].get_absolute_url(),
         f"/people/{secret('insider')}/",
         f"/people/{secret('anonymous-slug-2015')}/",
+        f"/people/{secret('source-speaker')}/",
+        f"/organizations/{secret('org')}/",
+        f"/organizations/{secret('organiser-org')}/",
+        f"/organizations/{secret('convener-org')}/",
+        f"/series/{secret('series')}/",
+        f"/meetings/{secret('confidential-round')}/cite.bib",
     ]:
         response = client.get(url)
         assert response.status_code == 404, url
@@ -39,6 +45,13 @@ def test_search_never_matches_private_text(client, site, params):
     assert parse(response).total == 0
     people = client.get("/people/", params)
     assert parse(people).total == 0
+    for listing in ("/organizations/", "/series/"):
+        assert parse(client.get(listing, params)).total == 0, listing
+
+
+def test_listings_show_public_organizations_and_series_only(client, site):
+    assert parse(client.get("/organizations/")).total == 1  # Open Institute
+    assert parse(client.get("/series/")).total == 1  # Open channel
 
 
 @pytest.mark.parametrize(

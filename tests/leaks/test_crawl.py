@@ -22,6 +22,8 @@ START = [
     "/meetings/?sort=date",
     "/people/",
     "/people/?country=US",
+    "/organizations/",
+    "/series/",
     "/meetings/export.csv",
     "/meetings/export.json",
     "/meetings/export.json?track=1.5",
@@ -38,6 +40,8 @@ MARKED = re.compile(rf"{MARKER}[-a-z0-9]*")
 def small_pages(settings):
     settings.MEETINGS_PAGE_SIZE = 2
     settings.PEOPLE_PAGE_SIZE = 1
+    settings.ORGANIZATIONS_PAGE_SIZE = 1
+    settings.SERIES_PAGE_SIZE = 1
 
 
 @pytest.mark.usefixtures("small_pages")
@@ -46,6 +50,8 @@ def test_crawl_from_home_reaches_no_secret(client, site):
     assert len(responses) > 100, len(responses)  # the crawl really walked the site
     meeting_pages = [url for url in responses if re.fullmatch(r"/meetings/[-a-z0-9]+/", url)]
     assert len(meeting_pages) >= 5  # every public meeting's page, the undated one too
+    assert {"/organizations/open-institute/", "/series/open-channel/"} <= set(responses)
+    assert [url for url in responses if url.endswith("/cite.bib")] != []
     assert {url for url, r in responses.items() if r.status_code >= 500} == set()
     leaks = set()
     for url, response in responses.items():
@@ -69,11 +75,22 @@ def test_every_facet_count_is_its_target_total(client, site):
     assert checked > 20, checked
 
 
-def test_confidential_meeting_answers_like_a_missing_one(client, site):
-    secret_slug = secret("confidential-slug")
+@pytest.mark.parametrize(
+    ("prefix", "label"),
+    [
+        ("/meetings/", "confidential-slug"),
+        ("/organizations/", "organiser-org"),
+        ("/organizations/", "convener-org"),
+        ("/organizations/", "org"),
+        ("/series/", "series"),
+        ("/people/", "source-speaker"),
+    ],
+)
+def test_private_record_answers_like_a_missing_one(client, site, prefix, label):
+    secret_slug = secret(label)
     missing_slug = "n" * len(secret_slug)
-    hidden = client.get(f"/meetings/{secret_slug}/")
-    missing = client.get(f"/meetings/{missing_slug}/")
+    hidden = client.get(f"{prefix}{secret_slug}/")
+    missing = client.get(f"{prefix}{missing_slug}/")
     assert hidden.status_code == missing.status_code == 404
     assert set(hidden.headers) == set(missing.headers)
     assert len(hidden.content) == len(missing.content)

@@ -18,8 +18,11 @@ from django.utils.html import escape
 
 from meetings.models import DialogueSeries, Source
 from tests.factories import (
+    make_affiliation,
     make_city,
     make_meeting,
+    make_organization,
+    make_organizer,
     make_participation,
     make_person,
     make_quote,
@@ -52,7 +55,13 @@ def stored(field):
 def record():
     city = make_city(name=stored("city"), slug="berlin")
     topic = make_topic(name=stored("topic"), slug="nuclear")
-    series = DialogueSeries.objects.create(name=stored("series"), slug="channel")
+    organization = make_organization(name=stored("organization"), slug="institute")
+    series = DialogueSeries.objects.create(
+        name=stored("series"),
+        slug="channel",
+        description=stored("description"),
+        convener=organization,
+    )
     meeting = make_meeting(
         title=stored("title"),
         slug="talks",
@@ -71,6 +80,8 @@ def record():
         bio=stored("bio"),
     )
     make_participation(meeting, person, side="US", title_at_time=stored("title_at_time"))
+    make_organizer(meeting, organization, role="host")
+    make_affiliation(person, organization=organization, role=stored("affiliation_role"))
     source = make_source(
         title=stored("source_title"),
         publisher=stored("publisher"),
@@ -88,7 +99,7 @@ def record():
 # Which stored fields each public page shows.
 PAGES = {
     "/": ["title", "city", "topic", "full_name"],
-    "/meetings/": ["title", "city", "topic", "series", "full_name"],
+    "/meetings/": ["title", "city", "topic", "full_name"],
     "/meetings/talks/": [
         "title",
         "summary",
@@ -97,6 +108,7 @@ PAGES = {
         "city",
         "topic",
         "series",
+        "organization",
         "full_name",
         "title_at_time",
         "quote",
@@ -104,9 +116,24 @@ PAGES = {
         "publisher",
         "excerpt",
     ],
-    "/people/": ["full_name"],
+    "/people/": ["full_name", "bio", "quote"],
+    "/organizations/": ["organization"],
+    "/organizations/institute/": ["organization", "title", "city", "series", "full_name"],
+    "/series/": ["series", "organization"],
+    "/series/channel/": [
+        "series",
+        "description",
+        "organization",
+        "title",
+        "city",
+        "full_name",
+        "quote",
+        "source_title",
+    ],
     "/people/wit/": [
         "full_name",
+        "affiliation_role",
+        "organization",
         "other_names",
         "bio",
         "title_at_time",

@@ -61,3 +61,42 @@ def test_loaddemo_cites_the_article_and_quotes_its_people():
         ("US-Korea Institute", "Senior fellow")
     ]
     assert Quote.objects.filter(source=source).count() == 2
+
+
+def test_loaddemo_source_carries_the_passages_the_record_relies_on():
+    call_command("loaddemo")
+    source = Source.objects.get()
+    assert (source.url, source.published_on) == ("", None)  # the article gives neither
+    for passage in (
+        "Geneva, London and Kuala Lumpur have been host to these meetings in the past.",
+        "sidelines of a non-proliferation conference this week in Moscow",
+        "Joel Wit, now a senior fellow at the US-Korea Institute",
+    ):
+        assert passage in source.excerpt
+    unnamed = Participation.objects.filter(person=None)
+    assert unnamed.count() == 15
+    assert {tuple(p.sources.all()) for p in unnamed} == {(source,)}
+
+
+def test_demo_pages_show_the_quoted_people_and_cite_the_article(client):
+    call_command("loaddemo")
+    people = client.get("/people/")
+    html = people.content.decode()
+    assert [p.full_name for p in people.context["page_obj"].object_list] == ["Paal", "Joel Wit"]
+    assert "They were using moderate language to forestall the conversation." in html
+    assert "they can just express what they’re thinking and brainstorm." in html
+    assert "in the loop for a decade or two" in html
+    wit = client.get("/people/joel-wit/").content.decode()
+    assert '<a href="/organizations/us-korea-institute/">US-Korea Institute</a>' in wit
+    assert "Meeting history" not in wit
+    institute = client.get("/organizations/us-korea-institute/").content.decode()
+    assert '<a href="/people/joel-wit/">Joel Wit</a>, Senior fellow' in institute
+    berlin = client.get("/meetings/us-north-korea-informal-talks-berlin/")
+    page = berlin.content.decode()
+    assert [s.title for s in berlin.context["notes"]] == [Source.objects.get().title]
+    assert page.count('aria-label="source 1">[1]</a>') == 3  # each unnamed participant
+    assert "“US–North Korea informal talks in Berlin.” Backchannel." in page
+    bib = client.get("/meetings/us-north-korea-informal-talks-berlin/cite.bib")
+    assert "title = {{US–North Korea informal talks in Berlin}}" in bib.content.decode()
+    series = client.get("/series/us-north-korea-informal-dialogue/")
+    assert len(series.context["rounds"]) == 5

@@ -275,8 +275,9 @@ ROWS = [1, 3, 12]
 
 
 # count with the year and track facets, the city facet and its cities' names, rows,
-# participants, topics; form: cities, topics, series (years: the unfiltered year facet's).
-LISTING_QUERIES = 9
+# participants, topics; form: cities, topics (years: the unfiltered year facet's; the
+# series are a link to their own pages, not a list).
+LISTING_QUERIES = 8
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -313,8 +314,8 @@ def test_listing_queries_do_not_grow_with_page_size(
         assert client.get("/meetings/").status_code == 200
 
 
-# meeting, topics, sources, participations, quotes, their public sources
-# (+ other meetings of its series)
+# meeting, topics, sources, organisers, participations, their public sources, quotes,
+# their public sources (+ other meetings of its series)
 @pytest.mark.parametrize("rows", [1, 3])
 @pytest.mark.parametrize("in_series", [False, True])
 def test_detail_queries_do_not_grow_with_participants(
@@ -331,7 +332,7 @@ def test_detail_queries_do_not_grow_with_participants(
         meeting.sources.add(make_source())
     for participation in meeting.participations.exclude(person=None).filter(anonymised=False):
         make_quote(participation.person, meeting=meeting, source=make_source())
-    with django_assert_num_queries(7 if in_series else 6):
+    with django_assert_num_queries(9 if in_series else 8):
         assert client.get(meeting.get_absolute_url()).status_code == 200
 
 
@@ -341,3 +342,87 @@ def test_listing_links_to_exports_with_its_filters(client, demo):
     assert 'href="/meetings/export.json?city=berlin"' in html
     assert 'href="/meetings/calendar.ics?city=berlin"' in html
     assert 'href="/meetings/feed/"' in html
+
+
+def test_detail_shows_organisers_linked_with_their_role(client, demo):
+    from tests.factories import make_organization, make_organizer
+
+    institute = make_organization(name="Swedish Institute", slug="swedish-institute")
+    make_organizer(demo["meeting"], institute, role="host")
+    html = body(client.get("/meetings/talks-in-berlin/"))
+    assert (
+        '<a href="/organizations/swedish-institute/">Swedish Institute</a> '
+        '<span class="meta">(host)</span>'
+    ) in html
+
+
+def notes_of(response):
+    return [source.title for source in response.context["notes"]]
+
+
+def marks(html, text):
+    """The note numbers printed right after ``text``."""
+    after = html[html.index(text) :]
+    item = after[: after.index("</li>")]
+    return re.findall(r'<a href="#note-\d+" aria-label="source \d+">\[(\d+)\]</a>', item)
+
+
+def test_detail_numbers_sources_and_marks_who_each_names(client):
+    meeting = make_meeting(slug="sourced")
+    first, second = make_source(title="First report"), make_source(title="Second report")
+    meeting.sources.add(first, second)
+    elsewhere = make_source(title="Cited elsewhere")
+    make_meeting().sources.add(elsewhere)  # public through another public meeting
+    secret = make_source(title="Secret minutes")
+    make_meeting(visibility=Visibility.CONFIDENTIAL).sources.add(secret)
+    named = make_participation(meeting, make_person(full_name="Named Nora"), side="US")
+    named.sources.add(second, elsewhere, secret)
+    hidden = make_participation(meeting, make_person(full_name="Hidden Hugo"), anonymised=True)
+    hidden.sources.add(first)
+    unnamed = make_participation(meeting, None, side="KP", capacity="official")
+    unnamed.sources.add(first)
+    response = client.get("/meetings/sourced/")
+    html = body(response)
+    assert notes_of(response) == ["First report", "Second report", "Cited elsewhere"]
+    assert marks(html, "Named Nora</a>") == ["2", "3"]
+    assert marks(html, "A serving official, North Korea") == ["1"]
+    assert marks(html, "An expert, United States") == []  # the anonymised one
+    assert "Secret minutes" not in html
+    assert 'id="note-3"' in html
+
+
+def test_detail_cites_the_record(client, demo):
+    from django.utils import timezone
+
+    html = body(client.get("/meetings/talks-in-berlin/"))
+    updated = timezone.localdate(demo["meeting"].updated_at)
+    assert (
+        f"“Talks in Berlin.” Backchannel. Last updated {updated.day} {updated:%B %Y}. "
+        "http://testserver/meetings/talks-in-berlin/. Retrieved [date you read it]."
+    ) in html
+    assert 'href="/meetings/talks-in-berlin/cite.bib" download' in html
+
+
+def test_citation_download_is_a_bibtex_file(client, demo):
+    response = client.get("/meetings/talks-in-berlin/cite.bib")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/x-bibtex; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="backchannel-talks-in-berlin.bib"'
+    )
+    text = body(response)
+    assert text.startswith("@misc{backchannel-talks-in-berlin,\n  title = {{Talks in Berlin}},")
+    assert "url = {http://testserver/meetings/talks-in-berlin/}" in text
+
+
+def test_citation_of_a_confidential_meeting_answers_like_a_missing_one(client):
+    make_meeting(slug="hidden-talks", visibility=Visibility.CONFIDENTIAL)
+    hidden = client.get("/meetings/hidden-talks/cite.bib")
+    missing = client.get("/meetings/nnnnnn-nnnnn/cite.bib")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.content == missing.content
+
+
+def test_detail_links_its_series_page(client, demo):
+    html = body(client.get("/meetings/talks-in-berlin/"))
+    assert '<dd><a href="/series/berlin-channel/">Berlin channel</a></dd>' in html

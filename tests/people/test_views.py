@@ -13,6 +13,7 @@ from tests.factories import (
     make_participation,
     make_person,
     make_quote,
+    make_source,
     seed_meetings,
 )
 from tests.pages import body, data_total
@@ -110,7 +111,8 @@ def test_person_page_shows_affiliations(client, demo):
     )
     html = body(client.get("/people/choe-son-hui/"))
     assert "Vice minister, " in html
-    assert '<a href="/people/?organization=foreign-ministry">Foreign Ministry</a>' in html
+    # Public through its public affiliate: its page is linked.
+    assert '<a href="/organizations/foreign-ministry/">Foreign Ministry</a>' in html
 
 
 @pytest.mark.parametrize("rows", [1, 3])
@@ -146,3 +148,47 @@ def test_people_pagination_drops_unknown_parameters(client, settings):
     html = body(client.get("/people/", {"utm_source": "news"}))
     assert 'href="?page=2"' in html
     assert "utm_source" not in html
+
+
+@pytest.fixture
+def quoted():
+    """A person public only through a quote that a public meeting's source reports."""
+    source = make_source(title="An article", publisher="A paper")
+    make_meeting(title="Cited talks").sources.add(source)
+    person = make_person(full_name="Quoted Quincy", slug="quoted-quincy", bio="A former envoy.")
+    make_quote(person, source=source, text="We kept talking.")
+    institute = make_organization(name="Institute", slug="institute")
+    Affiliation.objects.create(person=person, organization=institute, role="Fellow")
+    return person
+
+
+def test_person_public_through_a_quote_only_claims_no_meeting(client, quoted):
+    response = client.get("/people/quoted-quincy/")
+    assert response.status_code == 200
+    html = body(response)
+    assert "A former envoy." in html
+    assert "We kept talking." in html
+    assert "<cite>An article</cite>, A paper" in html
+    assert '<a href="/organizations/institute/">Institute</a>' in html
+    assert "Meeting history" not in html
+    assert "Public meetings" not in html
+    assert "Cited talks" not in html
+
+
+def test_people_listing_shows_quotes_and_bio(client, quoted):
+    html = body(client.get("/people/"))
+    assert "1 public quote" in html
+    assert "“We kept talking.”" in html
+    assert "A former envoy." in html
+    assert "public meeting" not in html.split('class="people-rows"')[1]
+
+
+def test_people_empty_states_tell_why(client):
+    make_participation(make_meeting(visibility=Visibility.CONFIDENTIAL), make_person())
+    html = body(client.get("/people/"))
+    assert "Nobody is named publicly yet" in html
+    assert "confidential" in html or "discretion" in html
+    assert "Nobody matches these filters" not in html
+    filtered = body(client.get("/people/", {"q": "nobody"}))
+    assert "Nobody matches these filters" in filtered
+    assert "Nobody is named publicly yet" not in filtered

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from meetings.models import City, DialogueSeries, Status, Topic, Track, Visibility, public_people
 from people.filters import affiliating_organizations
+from people.models import Organization
 from tests.factories import (
     make_affiliation,
     make_city,
@@ -51,6 +52,8 @@ MEETING_PARAMETERS = (
     "page",
 )
 PEOPLE_PARAMETERS = ("country", "organization", "q", "page")
+ORGANIZATION_PARAMETERS = ("kind", "country", "q", "page")
+SERIES_PARAMETERS = ("q", "page")
 EXPORTS = ("/meetings/export.csv", "/meetings/export.json", "/meetings/calendar.ics")
 
 MAX_VALUES = 50  # backchannel.parameters.MAX_VALUES_PER_PARAMETER, restated on purpose
@@ -192,6 +195,7 @@ SAMPLES = {
     "sort": ("-date", "date", "", "title", "-date; DROP TABLE x", "start_date"),
     "page": ("1", "2", "0", "-1", "1e3", "01", "abc", "999999999", "9999999999", " 1", ""),
     "organization": ("ncnk", "hidden-org", "NCNK"),
+    "kind": (*tuple(Organization.Kind.values), "Think tank", "THINK_TANK", "", "ngo "),
 }
 
 VALID = {
@@ -207,6 +211,7 @@ VALID = {
     "sort": ("-date", "date"),
     "page": ("1", "2"),
     "organization": ("ncnk",),
+    "kind": tuple(Organization.Kind.values),
 }
 
 any_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)
@@ -310,6 +315,7 @@ def valid_checks(slugs):
         "year": lambda values: all(YEAR.match(value.strip()) for value in values),
         "track": all_in(set(Track.values)),
         "status": all_in(set(Status.values)),
+        "kind": all_in(set(Organization.Kind.values)),
         # Single-valued (a repeat is refused earlier); surrounding whitespace is stripped.
         "q": lambda values: len(values[-1].strip()) <= 200 and len(values[-1].split()) <= MAX_WORDS,
         "sort": lambda values: values[-1] in SORTS,
@@ -445,6 +451,24 @@ def test_people_listing_answers_hostile_query_strings(client, record, params):
     assert response.status_code < 500
     assert response.status_code == expected_status(params, errors, paged=True)
     check_html(response, params, errors)
+
+
+@settings(PROPERTY, max_examples=80)
+@given(organization_params=query(ORGANIZATION_PARAMETERS), series_params=query(SERIES_PARAMETERS))
+def test_organization_and_series_listings_answer_hostile_query_strings(
+    client, record, organization_params, series_params
+):
+    slugs, _ = record
+    for url, params, names in (
+        ("/organizations/", organization_params, ORGANIZATION_PARAMETERS),
+        ("/series/", series_params, SERIES_PARAMETERS),
+    ):
+        filters = [name for name in names if name != "page"]
+        errors = expected_errors(params, filters, valid_checks(slugs), paged=True)
+        response = client.get(url, to_query(params))
+        assert response.status_code < 500, url
+        assert response.status_code == expected_status(params, errors, paged=True), url
+        check_html(response, params, errors)
 
 
 def listing_result(response):

@@ -1,0 +1,95 @@
+"""Public dialogue series pages: the listing and each series' page (its convener, rounds,
+cities and the quotes said at them). A series is public while it has a public round."""
+
+import django_filters
+from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from backchannel.cache import cached_public_page
+from backchannel.listpage import ListPage
+from backchannel.parameters import Q_MAX_LENGTH, ReportedErrorsMixin, validate_search_words
+
+from .models import City, DialogueSeries, Meeting, Quote, public_organizations
+
+ROUNDS_SHOWN = 200  # the first; every round is in the listing filtered by the series
+QUOTES_SHOWN = 50
+
+
+class SeriesFilter(ReportedErrorsMixin, django_filters.FilterSet):
+    """Filters for DialogueSeries.objects.public()."""
+
+    q = django_filters.CharFilter(
+        label="Name",
+        max_length=Q_MAX_LENGTH,
+        method="search",
+        validators=[validate_search_words],
+    )
+
+    class Meta:
+        model = DialogueSeries
+        fields = []
+
+    def search(self, qs, name, value):
+        """Every word must appear in the name or the description."""
+        for term in value.split():
+            qs = qs.filter(Q(name__icontains=term) | Q(description__icontains=term))
+        return qs
+
+
+def with_rounds(series):
+    """Each series' public rounds (``round_count``, ``first_round``, ``last_round``) and
+    whether its convener may be shown (``convener_public``): no query per row."""
+    rounds = Meeting.objects.public().filter(series=OuterRef("pk")).order_by()
+    grouped = rounds.values("series")
+    return series.select_related("convener").annotate(
+        round_count=Subquery(
+            grouped.annotate(n=Count("pk")).values("n"), output_field=IntegerField()
+        ),
+        first_round=Subquery(grouped.annotate(first=Min("start_date")).values("first")),
+        last_round=Subquery(grouped.annotate(last=Max("start_date")).values("last")),
+        convener_public=Exists(public_organizations().filter(pk=OuterRef("convener"))),
+    )
+
+
+class SeriesList(ListPage):
+    """The dialogue series with at least one public round."""
+
+    filterset_class = SeriesFilter
+    template_name = "meetings/series_list.html"
+    page_size_setting = "SERIES_PAGE_SIZE"
+
+    def queryset(self):
+        return DialogueSeries.objects.public().order_by("name", "pk")
+
+    def rows(self):
+        return with_rounds(self.filterset.qs)
+
+
+@require_safe
+@cached_public_page(parameters=SeriesList.parameters().known)
+def series_list(request):
+    return SeriesList(request).response()
+
+
+@require_safe
+@cached_public_page
+def series_detail(request, slug):
+    series = get_object_or_404(with_rounds(DialogueSeries.objects.public()), slug=slug)
+    rounds = Meeting.objects.public().filter(series=series).select_related("city")
+    public_rounds = Meeting.objects.public().filter(series=series)
+    quotes = (
+        Quote.objects.public()
+        .filter(meeting__in=public_rounds)
+        .select_related("person", "meeting")
+        .order_by(F("meeting__start_date").asc(nulls_last=True), "meeting", "pk")
+    )
+    context = {
+        "series": series,
+        "rounds": rounds.oldest_first()[:ROUNDS_SHOWN],
+        "rounds_shown": ROUNDS_SHOWN,
+        "cities": City.objects.filter(meetings__in=public_rounds).distinct().order_by("name"),
+        "quotes": quotes[:QUOTES_SHOWN],
+        "quotes_shown": QUOTES_SHOWN,
+    }
+    return render(request, "meetings/series_detail.html", context)
