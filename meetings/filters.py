@@ -20,14 +20,26 @@ from backchannel.parameters import (
     validate_search_words,
 )
 
+from .filter_fields import (
+    PartyField,
+    ReducedDateField,
+    YearField,
+    ends_from,
+    party_condition,
+    range_error,
+    starts_by,
+    year_condition,
+)
 from .models import (
     City,
     DialogueSeries,
     Meeting,
+    MeetingOrganizer,
     Participation,
     Status,
     Topic,
     Track,
+    public_organizations,
     public_people,
 )
 from .search import full_text_condition
@@ -53,32 +65,48 @@ class ValueListField(forms.Field):
         return [self.child.clean(item) for item in value]
 
 
-class YearField(forms.RegexField):
-    """Four digits, 1000 to 9999: a year a date can have."""
-
-    def __init__(self, **kwargs):
-        super().__init__(
-            r"^[1-9][0-9]{3}\Z",
-            error_messages={"invalid": "Enter a four-digit year, such as 2017."},
-            **kwargs,
-        )
-
-    def clean(self, value):
-        return int(super().clean(value))
-
-
 class AnyOfFilter(django_filters.Filter):
-    """OR of one lookup over every value of a repeated parameter (each checked by ``child``)."""
+    """OR of ``condition(value)`` over every value of a repeated parameter (each checked
+    by ``child``)."""
 
     field_class = ValueListField
+
+    def __init__(self, *, condition, **kwargs):
+        self.condition = condition
+        super().__init__(**kwargs)
 
     def filter(self, qs, value):
         if not value:
             return qs
-        condition = Q()
-        for item in sorted(set(value)):
-            condition |= Q(**{f"{self.field_name}__{self.lookup_expr}": item})
-        return qs.filter(condition)
+        combined = Q()
+        for item in sorted(set(value), key=str):
+            combined |= self.condition(item)
+        return qs.filter(combined)
+
+
+class AllOfFilter(AnyOfFilter):
+    """AND of ``condition(value)`` over every value of a repeated parameter."""
+
+    def filter(self, qs, value):
+        for item in sorted(set(value or ()), key=str):
+            qs = qs.filter(self.condition(item))
+        return qs
+
+
+class DateBoundFilter(django_filters.Filter):
+    """One end of the ``from``–``to`` range: a date as precise as the user knows it."""
+
+    field_class = ReducedDateField
+
+
+class RangeForm(forms.Form):
+    """The filter form, checking that ``from`` and ``to`` make a range."""
+
+    def clean(self):
+        data = super().clean()
+        if message := range_error(data.get("from"), data.get("to")):
+            self.add_error("to", message)
+        return data
 
 
 def _country_choices():
@@ -102,10 +130,7 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
         distinct=False,
     )
     year = AnyOfFilter(
-        label="Year",
-        field_name="start_date",
-        lookup_expr="year",
-        child=YearField(),
+        label="Year", field_name="start_date", child=YearField(), condition=year_condition
     )
     track = django_filters.MultipleChoiceFilter(
         label="Track", choices=Track.choices, distinct=False
@@ -132,6 +157,17 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         label="Status", choices=Status.choices, distinct=False
     )
+    organization = django_filters.ModelMultipleChoiceFilter(
+        label="Organiser",
+        queryset=public_organizations(),
+        to_field_name="slug",
+        method="filter_organization",
+    )
+    party = AllOfFilter(
+        label="Party", field_name="parties", child=PartyField(), condition=party_condition
+    )
+    from_ = DateBoundFilter(label="From", method="filter_from")
+    to = DateBoundFilter(label="To", method="filter_to")
     q = django_filters.CharFilter(
         label="Search",
         max_length=Q_MAX_LENGTH,
@@ -143,6 +179,26 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
     class Meta:
         model = Meeting
         fields = []
+        form = RangeForm
+
+    @classmethod
+    def get_filters(cls):
+        """``from`` is a Python keyword: the filter is declared as ``from_``."""
+        filters = super().get_filters()
+        return {("from" if name == "from_" else name): f for name, f in filters.items()}
+
+    def filter_organization(self, qs, name, value):
+        """Meetings an organisation organises in any role, or convenes through their series."""
+        if not value:
+            return qs
+        organises = MeetingOrganizer.objects.filter(meeting=OuterRef("pk"), organization__in=value)
+        return qs.filter(Exists(organises) | Q(series__convener__in=value))
+
+    def filter_from(self, qs, name, value):
+        return qs.filter(ends_from(value.first_day)) if value else qs
+
+    def filter_to(self, qs, name, value):
+        return qs.filter(starts_by(value.last_day)) if value else qs
 
     def filter_topic(self, qs, name, value):
         if not value:
