@@ -84,9 +84,6 @@ class ReducedDateField(forms.CharField):
     """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a ``dates.PartialDate``): a real date of
     a four-digit year from 1000 on."""
 
-    def __init__(self, **kwargs):
-        super().__init__(max_length=10, **kwargs)
-
     def to_python(self, value):
         text = super().to_python(value)
         if not text:
