@@ -21,6 +21,7 @@ from .models import DatePrecision
 UNKNOWN_YEAR = "unknown"  # ``year=unknown``: the meetings no source dates
 FIRST_FILTER_YEAR = 1000  # a year in a URL has four digits
 PARTY_CODE = re.compile(r"[A-Z]{2}\Z")
+ASCII_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
 
 
 class YearField(forms.RegexField):
@@ -88,6 +89,10 @@ class ReducedDateField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
+        if not ASCII_DATE.fullmatch(text):  # \d would take other scripts' digits
+            raise ValidationError(
+                f"“{text}” is not a date: write 2019, 2019-03 or 2019-03-15.", code="invalid"
+            )
         try:
             value = dates.parse_reduced_date(text)
         except ValueError as error:
