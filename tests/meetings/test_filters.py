@@ -5,6 +5,7 @@ import datetime
 import json
 
 import pytest
+from django.core.management import call_command
 
 from meetings import dates
 from meetings.models import Meeting, Visibility, public_organizations
@@ -411,3 +412,16 @@ def test_listing_refuses_an_organisation_only_confidential_meetings_have(client,
     missing = client.get(LIST, {"organization": "nowhere-fund"})
     assert hidden.status_code == missing.status_code == 400
     assert body(hidden).replace("secret-fund", "nowhere-fund") == body(missing)
+
+
+def test_listing_on_the_loaded_demo_finds_the_talks_between_both_and_undated(client):
+    call_command("loaddemo")
+    demo_total = Meeting.objects.public().count()
+    assert demo_total == 5
+    assert data_total(client.get(f"{LIST}?party=KP&party=US")) == demo_total
+    undated = client.get(LIST, {"year": "unknown"})
+    assert data_total(undated) == demo_total
+    years = client.get(LIST).context["facets"]["year"]
+    assert [(item.label, item.count, item.target_total) for item in years] == [
+        ("date unknown", 5, 5)
+    ]
