@@ -6,8 +6,6 @@ parameter ORs its values; different parameters AND together.
 """
 
 import django_filters
-from django import forms
-from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
@@ -21,12 +19,14 @@ from backchannel.parameters import (
 )
 
 from .filter_fields import (
+    AllOfFilter,
+    AnyOfFilter,
+    DateBoundFilter,
     PartyField,
-    ReducedDateField,
+    RangeForm,
     YearField,
     ends_from,
     party_condition,
-    range_error,
     starts_by,
     year_condition,
 )
@@ -46,67 +46,6 @@ from .search import full_text_condition
 
 SORT_NEWEST, SORT_OLDEST = "-date", "date"
 SORT_CHOICES = [(SORT_NEWEST, "Newest first"), (SORT_OLDEST, "Oldest first")]
-
-
-class ValueListField(forms.Field):
-    """A repeated parameter whose every value must pass ``child``; the result is a list."""
-
-    widget = forms.SelectMultiple
-
-    def __init__(self, *, child, **kwargs):
-        self.child = child
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if not value:
-            return []
-        if not isinstance(value, list | tuple):
-            raise ValidationError("Give one value per parameter.", code="invalid_list")
-        return [self.child.clean(item) for item in value]
-
-
-class AnyOfFilter(django_filters.Filter):
-    """OR of ``condition(value)`` over every value of a repeated parameter (each checked
-    by ``child``)."""
-
-    field_class = ValueListField
-
-    def __init__(self, *, condition, **kwargs):
-        self.condition = condition
-        super().__init__(**kwargs)
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        combined = Q()
-        for item in sorted(set(value), key=str):
-            combined |= self.condition(item)
-        return qs.filter(combined)
-
-
-class AllOfFilter(AnyOfFilter):
-    """AND of ``condition(value)`` over every value of a repeated parameter."""
-
-    def filter(self, qs, value):
-        for item in sorted(set(value or ()), key=str):
-            qs = qs.filter(self.condition(item))
-        return qs
-
-
-class DateBoundFilter(django_filters.Filter):
-    """One end of the ``from``–``to`` range: a date as precise as the user knows it."""
-
-    field_class = ReducedDateField
-
-
-class RangeForm(forms.Form):
-    """The filter form, checking that ``from`` and ``to`` make a range."""
-
-    def clean(self):
-        data = super().clean()
-        if message := range_error(data.get("from"), data.get("to")):
-            self.add_error("to", message)
-        return data
 
 
 def _country_choices():
