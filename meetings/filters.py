@@ -6,8 +6,6 @@ parameter ORs its values; different parameters AND together.
 """
 
 import django_filters
-from django import forms
-from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
@@ -20,65 +18,34 @@ from backchannel.parameters import (
     validate_search_words,
 )
 
+from .filter_fields import (
+    AllOfFilter,
+    AnyOfFilter,
+    DateBoundFilter,
+    PartyField,
+    RangeForm,
+    YearField,
+    ends_from,
+    party_condition,
+    starts_by,
+    year_condition,
+)
 from .models import (
     City,
     DialogueSeries,
     Meeting,
+    MeetingOrganizer,
     Participation,
     Status,
     Topic,
     Track,
+    public_organizations,
     public_people,
 )
 from .search import full_text_condition
 
 SORT_NEWEST, SORT_OLDEST = "-date", "date"
 SORT_CHOICES = [(SORT_NEWEST, "Newest first"), (SORT_OLDEST, "Oldest first")]
-
-
-class ValueListField(forms.Field):
-    """A repeated parameter whose every value must pass ``child``; the result is a list."""
-
-    widget = forms.SelectMultiple
-
-    def __init__(self, *, child, **kwargs):
-        self.child = child
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if not value:
-            return []
-        if not isinstance(value, list | tuple):
-            raise ValidationError("Give one value per parameter.", code="invalid_list")
-        return [self.child.clean(item) for item in value]
-
-
-class YearField(forms.RegexField):
-    """Four digits, 1000 to 9999: a year a date can have."""
-
-    def __init__(self, **kwargs):
-        super().__init__(
-            r"^[1-9][0-9]{3}\Z",
-            error_messages={"invalid": "Enter a four-digit year, such as 2017."},
-            **kwargs,
-        )
-
-    def clean(self, value):
-        return int(super().clean(value))
-
-
-class AnyOfFilter(django_filters.Filter):
-    """OR of one lookup over every value of a repeated parameter (each checked by ``child``)."""
-
-    field_class = ValueListField
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        condition = Q()
-        for item in sorted(set(value)):
-            condition |= Q(**{f"{self.field_name}__{self.lookup_expr}": item})
-        return qs.filter(condition)
 
 
 def _country_choices():
@@ -102,10 +69,7 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
         distinct=False,
     )
     year = AnyOfFilter(
-        label="Year",
-        field_name="start_date",
-        lookup_expr="year",
-        child=YearField(),
+        label="Year", field_name="start_date", child=YearField(), condition=year_condition
     )
     track = django_filters.MultipleChoiceFilter(
         label="Track", choices=Track.choices, distinct=False
@@ -132,6 +96,17 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         label="Status", choices=Status.choices, distinct=False
     )
+    organization = django_filters.ModelMultipleChoiceFilter(
+        label="Organiser",
+        queryset=public_organizations(),
+        to_field_name="slug",
+        method="filter_organization",
+    )
+    party = AllOfFilter(
+        label="Party", field_name="parties", child=PartyField(), condition=party_condition
+    )
+    from_ = DateBoundFilter(label="From", method="filter_from")
+    to = DateBoundFilter(label="To", method="filter_to")
     q = django_filters.CharFilter(
         label="Search",
         max_length=Q_MAX_LENGTH,
@@ -143,6 +118,26 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
     class Meta:
         model = Meeting
         fields = []
+        form = RangeForm
+
+    @classmethod
+    def get_filters(cls):
+        """``from`` is a Python keyword: the filter is declared as ``from_``."""
+        filters = super().get_filters()
+        return {("from" if name == "from_" else name): f for name, f in filters.items()}
+
+    def filter_organization(self, qs, name, value):
+        """Meetings an organisation organises in any role, or convenes through their series."""
+        if not value:
+            return qs
+        organises = MeetingOrganizer.objects.filter(meeting=OuterRef("pk"), organization__in=value)
+        return qs.filter(Exists(organises) | Q(series__convener__in=value))
+
+    def filter_from(self, qs, name, value):
+        return qs.filter(ends_from(value.first_day)) if value else qs
+
+    def filter_to(self, qs, name, value):
+        return qs.filter(starts_by(value.last_day)) if value else qs
 
     def filter_topic(self, qs, name, value):
         if not value:

@@ -15,7 +15,7 @@ from .filters import EXPORT_PARAMETERS, SORT_CHOICES, MeetingFilter
 from .models import Meeting, MeetingOrganizer, Participation, Quote, Source, Status, Track
 
 SERIES_OTHERS = 10
-MORE_FILTERS = ("country", "status", "topic", "series")  # the rest show as facets
+MORE_FILTERS = ("country", "status", "topic", "series", "from", "to")  # the rest show as facets
 ROLE_ORDER = {"head": 0, "member": 1, "facilitator": 2, "observer": 3}
 
 

@@ -155,8 +155,9 @@ def test_a_stream_cut_off_by_an_outage_is_visibly_unfinished_and_logged_once(ser
     before_first_row.read()
 
     # The meetings' query, then for each meeting (a batch of one here) its topic links,
-    # its participations and the people not seen before: the eighth query fails.
-    cut = get(port, "/meetings/export.csv", **{"X-Fail-After": "7"})
+    # its participations, the people not seen before, its organisers and its sources:
+    # the twelfth query, the third meeting's first, fails.
+    cut = get(port, "/meetings/export.csv", **{"X-Fail-After": "11"})
     assert (cut.status, cut.getheader("Transfer-Encoding")) == (200, "chunked")
     with pytest.raises(http.client.IncompleteRead) as incomplete:
         cut.read()

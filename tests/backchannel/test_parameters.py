@@ -9,7 +9,7 @@ from people.filters import PersonFilter
 
 def test_parameters_of_a_filterset_know_which_take_one_value():
     meetings = Parameters.of(MeetingFilter)
-    assert meetings.single == {"q", "sort", "page"}
+    assert meetings.single == {"q", "sort", "page", "from", "to"}
     assert meetings.known == {*MeetingFilter.base_filters, "page"}
     assert Parameters.of(MeetingFilter, paginated=False).known == set(MeetingFilter.base_filters)
     assert Parameters.of(PersonFilter).single == {"q", "page"}

@@ -193,13 +193,14 @@ def plant(sql, params):
 
 @pytest.fixture
 def out_of_range(db):
-    """Two well-dated public meetings and two planted in year 1 and on 9999-12-31."""
+    """Two well-dated public meetings (to the day, so the calendar shows them) and two
+    planted in year 1 and on 9999-12-31."""
     berlin = make_meeting(
-        slug="berlin", start_date=datetime.date(2017, 10, 1), date_precision="month"
+        slug="berlin", start_date=datetime.date(2017, 10, 1), date_precision="day"
     )
     person = make_person(slug="named")
     make_participation(berlin, person, side="US")
-    make_meeting(slug="geneva", start_date=datetime.date(2016, 1, 1), date_precision="year")
+    make_meeting(slug="geneva", start_date=datetime.date(2016, 1, 1), date_precision="day")
     ancient = make_meeting(slug="ancient", start_date=datetime.date(2000, 1, 1))
     far = make_meeting(slug="far", start_date=datetime.date(2020, 5, 1))
     make_participation(far, person, side="US")

@@ -183,8 +183,8 @@ PLANTED = "Talks\x0bin\x0cBerlin\x01\x1f\ufffe\uffff"
 def planted(db):
     """A public meeting and a public person whose text carries characters XML forbids,
     written by raw SQL as a bulk load or a script could."""
-    meeting = make_meeting(
-        slug="planted", start_date=datetime.date(2017, 10, 1), date_precision="month"
+    meeting = make_meeting(  # dated to the day: the calendar shows it
+        slug="planted", start_date=datetime.date(2017, 10, 1), date_precision="day"
     )
     person = make_person(slug="planted-person")
     make_participation(meeting, person, side="US", title_at_time="Adviser")

@@ -92,6 +92,7 @@ def test_meeting_dates_migration_reverses_and_keeps_the_count_triggers():
             "meetings_meeting_dates_in_range",  # 0009
             "meetings_meeting_unknown_exactly_when_undated",  # 0011
             "meeting_review_queue_idx",  # 0011
+            "meeting_parties_idx",  # 0014
         }
         assert index_names() == indexes - added_since
     finally:

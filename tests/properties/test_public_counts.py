@@ -143,7 +143,7 @@ def test_public_counts_follow_every_kind_of_write(steps):
 FILTER_VALUES = {
     "city": "slugs",
     "country": ["DE", "KP", "US"],
-    "year": ["1999", "2017", "2018", "2020"],
+    "year": ["1999", "2017", "2018", "2020", "unknown"],
     "track": Track.values,
 }
 
