@@ -2,7 +2,9 @@
 
 Every choice set comes from a public queryset, so a slug that exists only on
 confidential records is as invalid as one that does not exist. Repeating a
-parameter ORs its values; different parameters AND together.
+parameter ORs its values; different parameters AND together. ``with`` is the
+exception: each of its values must be named too (meetings ``person`` shared with
+them), and it needs a ``person``.
 """
 
 import django_filters
@@ -85,6 +87,22 @@ def _country_choices():
     return [(country.code, country.name) for country in countries]
 
 
+class MeetingFilterForm(forms.Form):
+    """The parameters' form: one rule across parameters, ``with`` needs ``person``."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("with") and not cleaned.get("person") and "person" not in self.errors:
+            self.add_error("with", WITH_NEEDS_PERSON)
+        return cleaned
+
+
+WITH_NEEDS_PERSON = (
+    "Give a person too: with= narrows a person's meetings (person=) to those shared "
+    "with someone else."
+)
+
+
 class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
     """Filters for Meeting.objects.public(); ``filter_queryset`` also applies the sort."""
 
@@ -143,6 +161,7 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
     class Meta:
         model = Meeting
         fields = []
+        form = MeetingFilterForm
 
     def filter_topic(self, qs, name, value):
         if not value:
@@ -157,6 +176,16 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
             meeting=OuterRef("pk"), person__in=value
         )
         return qs.filter(Exists(named))
+
+    def filter_with(self, qs, name, value):
+        """Meetings where every one of ``value`` is publicly named (the person filter
+        does the rest)."""
+        for person in sorted(value, key=lambda person: person.pk):
+            named = Participation.objects.publicly_named().filter(
+                meeting=OuterRef("pk"), person=person
+            )
+            qs = qs.filter(Exists(named))
+        return qs
 
     def search(self, qs, name, value):
         """Every word must appear in a title, summary, venue, occasion or public name."""
@@ -201,6 +230,15 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
     def qs_without(self, name):
         """The result with every filter but ``name``: what OR-ing more values of it adds to."""
         return self.filter_queryset(self.queryset.all(), exclude={name})
+
+
+# ``with`` is a Python keyword, so it cannot be declared in the class body.
+MeetingFilter.base_filters["with"] = django_filters.ModelMultipleChoiceFilter(
+    label="With",
+    queryset=public_people(),
+    to_field_name="slug",
+    method="filter_with",
+)
 
 
 def meeting_filter(data, request=None):
