@@ -12,7 +12,7 @@ class PageSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", "meetings:list", "people:list"]
+        return ["home", "meetings:list", "people:list", "overview"]
 
     def location(self, item):
         return reverse(item)

@@ -16,3 +16,8 @@ def test_sitemap_lists_public_meetings_and_people(client, demo):
     assert "http://testserver/meetings/round-in-geneva/" in text
     assert "http://testserver/people/joel-wit/" in text
     assert "hidden-meeting" not in text
+
+
+def test_sitemap_lists_the_overview(client, demo):
+    text = body(client.get("/sitemap.xml"))
+    assert "<loc>http://testserver/overview/</loc>" in text
