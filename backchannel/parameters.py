@@ -96,7 +96,8 @@ class ReportedErrorsMixin:
         value = self.form.cleaned_data.get(name) if self.is_valid() else None
         if not value:
             return []
-        return [value] if isinstance(value, str) else list(value)
+        many = hasattr(value, "__iter__") and not isinstance(value, str)
+        return list(value) if many else [value]
 
     def selection(self):
         """{parameter: what the form shows chosen}: the values as URLs write them, a list
@@ -104,7 +105,7 @@ class ReportedErrorsMixin:
         return {
             name: [canonical(value) for value in self.active(name)]
             if repeatable(filter_)
-            else "".join(self.active(name))
+            else "".join(map(canonical, self.active(name)))
             for name, filter_ in self.filters.items()
         }
 

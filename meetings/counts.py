@@ -1,5 +1,5 @@
-"""The meeting listing's numbers: the total and the city, year and track facet counts
-of a filtered result, by one of two routes.
+"""The meeting listing's numbers: the total and the city, year, track and party facet
+counts of a filtered result, by one of two routes.
 
 When only city, country, year and track filter the result, every count comes from
 ``PublicMeetingCount`` (a few thousand rows the database keeps up to date: see
@@ -10,14 +10,16 @@ that OR-ing another value into it adds exactly that value's count. How the numbe
 are shown is meetings/facets.py's.
 """
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
 
 from backchannel.cache import cached_public
+from backchannel.countries import country_name
 from backchannel.parameters import canonical
 from backchannel.records import FIRST_DATE, LAST_STORED_DATE
 
-from .models import NO_CITY, City, PublicMeetingCount, Track
+from .filter_fields import UNKNOWN_YEAR
+from .models import NO_CITY, NO_YEAR, City, PublicMeetingCount, Track
 
 # The years the listing offers (facet, year list, chart): those the database can hold.
 # A meeting planted outside them by raw SQL is still listed and counted in the total,
@@ -61,17 +63,38 @@ def offered_year(year):
     return year is not None and FIRST_YEAR <= year <= LAST_YEAR
 
 
+UNDATED_LABEL = "date unknown"
+
+
 def _year_rows(qs):
     rows = (
-        qs.exclude(start_date=None)
-        .order_by()
-        .annotate(year=Year("start_date"))
-        .values("year")
-        .annotate(n=Count("pk"))
-        .order_by("-year")
+        qs.order_by().annotate(year=Year("start_date")).values_list("year").annotate(n=Count("pk"))
     )
-    years = [(row["year"], row["n"]) for row in rows if offered_year(row["year"])]
-    return [(str(year), str(year), n) for year, n in years]
+    return _year_facet_rows(dict(rows.order_by()))
+
+
+def _year_facet_rows(years):
+    """[(value, label, count)] of {year: count}: the offered years, newest first, then the
+    undated meetings (None or NO_YEAR) as "date unknown"."""
+    undated = years.get(None, 0) + years.get(NO_YEAR, 0)
+    rows = [(str(y), str(y), years[y]) for y in sorted(years, key=_year_key) if offered_year(y)]
+    rows = [row for row in rows if row[2]]
+    return rows + ([(UNKNOWN_YEAR, UNDATED_LABEL, undated)] if undated else [])
+
+
+def _year_key(year):
+    return -(year or 0)
+
+
+def _party_rows(qs):
+    """[(code, country name, count)] of the parties of ``qs``, the most frequent first:
+    one GROUP BY over the stored lists ("KP,US"), each list's count added to its codes."""
+    counts = {}
+    for parties, n in qs.order_by().values_list("parties").annotate(n=Count("pk")).order_by():
+        for code in filter(None, str(parties or "").split(",")):
+            counts[code] = counts.get(code, 0) + n
+    rows = sorted((-n, country_name(code), code) for code, n in counts.items())
+    return [(code, name, -negative) for negative, name, code in rows]
 
 
 def _track_rows(qs):
@@ -81,6 +104,11 @@ def _track_rows(qs):
 
 
 FACET_ROWS = {"city": _city_rows, "year": _year_rows, "track": _track_rows}
+
+
+def table_value(name, value):
+    """A filter value as PublicMeetingCount stores it: no year is NO_YEAR there."""
+    return NO_YEAR if name == "year" and value == UNKNOWN_YEAR else value
 
 
 def facet_rows(filterset, name):
@@ -106,14 +134,12 @@ def _year_track_totals(rows):
     total, years, tracks = 0, {}, {}
     for year, track, n in rows:
         total += n
-        if offered_year(year) and n:
-            years[year] = years.get(year, 0) + n
+        years[year] = years.get(year, 0) + n
         if track and n:
             tracks[track] = tracks.get(track, 0) + n
     labels = dict(Track.choices)
-    year_rows = [(str(year), str(year), years[year]) for year in sorted(years, reverse=True)]
     track_rows = [(track, labels[track], tracks[track]) for track in sorted(tracks)]
-    return total, year_rows, track_rows
+    return total, _year_facet_rows(years), track_rows
 
 
 def cached_listing_counts(filterset):
@@ -132,12 +158,14 @@ def listing_counts(filterset):
 
 def counts_from_meetings(filterset):
     """listing_counts by grouping the meetings: the total, the year and the track facets
-    come from one query when neither is active; the city facet from another."""
+    come from one query when neither is active; the city facet from another, the party
+    facet from a third."""
     total, years, tracks = year_track_rows(filterset.qs)
     rows = {
         "city": facet_rows(filterset, "city"),
         "year": facet_rows(filterset, "year") if filterset.active("year") else years,
         "track": facet_rows(filterset, "track") if filterset.active("track") else tracks,
+        "party": _party_rows(filterset.qs),
     }
     return {"total": total, "rows": rows}
 
@@ -155,7 +183,7 @@ def counted(filterset, without=()):
     """The PublicMeetingCount rows the active filters select, but those named in ``without``."""
     rows = PublicMeetingCount.objects.order_by()
     for name, lookup in COUNTED_FILTERS.items():
-        values = filterset.active(name)
+        values = [table_value(name, value) for value in filterset.active(name)]
         if values and name not in without:
             rows = rows.filter(**{lookup: values})
     return rows
@@ -172,7 +200,8 @@ def counts_from_table(filterset):
     total (both filters applied in Python), the year facet (the track filter
     only) and the track facet (the year filter only); another gives the cities.
     """
-    years_on, tracks_on = set(filterset.active("year")), set(filterset.active("track"))
+    years_on = {table_value("year", year) for year in filterset.active("year")}
+    tracks_on = set(filterset.active("track"))
     groups = list(_summed(counted(filterset, without={"year", "track"}), "year", "track"))
 
     def kept(by_year, by_track):
@@ -188,15 +217,21 @@ def counts_from_table(filterset):
     tracks = _year_track_totals(kept(True, False))[2]
     cities = _summed(counted(filterset, without={"city"}).exclude(city=NO_CITY), "city")
     city_rows = _named_city_rows({city: n for city, n in cities if n})
-    return {"total": total, "rows": {"city": city_rows, "year": years, "track": tracks}}
+    # Parties are not in the table: their one GROUP BY reads the meetings.
+    parties = _party_rows(filterset.qs)
+    rows = {"city": city_rows, "year": years, "track": tracks, "party": parties}
+    return {"total": total, "rows": rows}
 
 
 def public_years():
-    """The years of public meetings the listing offers, newest first."""
-    rows = PublicMeetingCount.objects.filter(
-        meetings__gt=0, year__gte=FIRST_YEAR, year__lte=LAST_YEAR
+    """The years of public meetings the listing offers, newest first, then "unknown"
+    when some public meeting is undated."""
+    rows = PublicMeetingCount.objects.filter(meetings__gt=0).filter(
+        Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR) | Q(year=NO_YEAR)
     )
-    return [str(year) for year in rows.order_by("-year").values_list("year", flat=True).distinct()]
+    years = list(rows.order_by("-year").values_list("year", flat=True).distinct())
+    dated = [str(year) for year in years if year != NO_YEAR]
+    return dated + ([UNKNOWN_YEAR] if NO_YEAR in years else [])
 
 
 def filter_key(filterset):

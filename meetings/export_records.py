@@ -20,7 +20,14 @@ from django.urls import reverse
 from people.models import Person
 
 from . import dates
-from .models import Meeting, Participation, Topic, Visibility
+from .models import (
+    Meeting,
+    MeetingOrganizer,
+    Participation,
+    Source,
+    Topic,
+    Visibility,
+)
 
 # Meetings per batch of records. PostgreSQL joins each batch's participations to the
 # public meetings by hashing all of them (about 50 ms at 100,000 meetings), so fewer,
@@ -78,9 +85,13 @@ def record_batches(meetings, request):
     labels, known_topics, people = Labels(), {}, {}
     for batch in _batches(meetings.values_list(*MEETING_FIELDS), BATCH_SIZE):
         ids = [row[0] for row in batch]
-        topics = _topics(ids, known_topics)
-        participants = _participants(ids, labels, people)
-        yield (_record(row, url_prefix, topics, participants) for row in batch)
+        related = {
+            "topics": _topics(ids, known_topics),
+            "participants": _participants(ids, labels, people),
+            "organizers": _organizers(ids),
+            "sources": _sources(ids),
+        }
+        yield (_record(row, url_prefix, related) for row in batch)
 
 
 def _batches(rows, size):
@@ -164,8 +175,50 @@ def _participants(ids, labels, people):
     return found
 
 
-def _record(row, url_prefix, topics, participants):
-    """A meeting's record from its ``MEETING_FIELDS`` row."""
+def _organizers(ids):
+    """{meeting id: [{"name", "slug", "role"}]}, by role and name: who organised the
+    meetings of a batch (public, as every meeting of an export is)."""
+    rows = _of_meetings(MeetingOrganizer.objects.all(), ids).order_by(
+        "role", "organization__name", "pk"
+    )
+    found = defaultdict(list)
+    for meeting_id, name, slug, role in rows.values_list(
+        "meeting_id", "organization__name", "organization__slug", "role"
+    ):
+        found[meeting_id].append({"name": name, "slug": slug, "role": role})
+    return found
+
+
+def _sources(ids):
+    """{meeting id: [{"title", "publisher", "url", "published_on"}]}, newest first: the
+    sources the meetings of a batch cite (public through them). The URL only when it is a
+    web address (``Source.link_url``); never the excerpt's notes or anything internal."""
+    links = _of_meetings(Meeting.sources.through.objects.all(), ids).order_by(
+        F("source__published_on").desc(nulls_last=True), "source__title", "source_id"
+    )
+    found = defaultdict(list)
+    for meeting_id, title, publisher, url, published_on in links.values_list(
+        "meeting_id", "source__title", "source__publisher", "source__url", "source__published_on"
+    ):
+        found[meeting_id].append(
+            {
+                "title": title,
+                "publisher": publisher,
+                "url": _web_url(url),
+                "published_on": published_on,
+            }
+        )
+    return found
+
+
+def _web_url(url):
+    """``url`` when a link to it is safe (as ``Source.link_url``), else ""."""
+    return Source(url=url).link_url if url else ""
+
+
+def _record(row, url_prefix, related):
+    """A meeting's record from its ``MEETING_FIELDS`` row and the batch's ``related``
+    rows ({"topics", "participants", "organizers", "sources"}: {meeting id: [...]})."""
     pk, slug, title, start, end, precision, city, country, venue, occasion, *rest = row
     track, side_tracks, status, series, visibility, summary = rest
     disclosed = visibility == Visibility.PUBLIC  # Meeting.shows_participants
@@ -185,8 +238,10 @@ def _record(row, url_prefix, topics, participants):
         "side_tracks": side_tracks,
         "status": status,
         "series": series,
-        "topics": topics.get(pk, []),
+        "topics": related["topics"].get(pk, []),
+        "organizers": related["organizers"].get(pk, []),
         "participants_disclosed": disclosed,
-        "participants": participants.get(pk, []) if disclosed else [],
+        "participants": related["participants"].get(pk, []) if disclosed else [],
         "summary": summary,
+        "sources": related["sources"].get(pk, []),
     }

@@ -26,7 +26,8 @@ from .export_records import record_batches
 from .filters import export_filter
 
 # The CSV's columns: the record's own values, then side_tracks, status, series, topics,
-# participants and summary (``csv_cells`` flattens them in this order).
+# participants, summary, organizers, sources and their URLs (``csv_cells`` flattens
+# them in this order).
 _LEADING = [
     "slug",
     "title",
@@ -42,7 +43,18 @@ _LEADING = [
     "track",
 ]
 _LEADING_CELLS = itemgetter(*_LEADING)
-CSV_COLUMNS = [*_LEADING, "side_tracks", "status", "series", "topics", "participants", "summary"]
+CSV_COLUMNS = [
+    *_LEADING,
+    "side_tracks",
+    "status",
+    "series",
+    "topics",
+    "participants",
+    "summary",
+    "organizers",
+    "sources",
+    "source_urls",
+]
 
 
 def bad_request(errors):
@@ -60,14 +72,28 @@ def csv_cells(record):
     side_tracks = record["side_tracks"] or {}
     cells = [
         *_LEADING_CELLS(record),
-        "; ".join([f"{side}: {track or 'undetermined'}" for side, track in side_tracks.items()]),
+        "; ".join([f"{side}: {_side_track(track)}" for side, track in side_tracks.items()]),
         record["status"],
         record["series"],
         "; ".join([topic["name"] for topic in record["topics"]]),
         _participants_cell(record),
         record["summary"],
+        "; ".join([f"{o['name']} ({o['role']})" for o in record["organizers"]]),
+        "; ".join(map(_source_cell, record["sources"])),
+        "; ".join([source["url"] for source in record["sources"] if source["url"]]),
     ]
     return spreadsheet_row(cells)
+
+
+def _side_track(track):
+    """'Track 1', 'Track 2' or 'undetermined': one side's view, not a head count."""
+    return f"Track {track}" if track else "undetermined"
+
+
+def _source_cell(source):
+    """'Title (Publisher, 2019-03-01)', the parts it has."""
+    details = [part for part in (source["publisher"], source["published_on"]) if part]
+    return f"{source['title']} ({', '.join(map(str, details))})" if details else source["title"]
 
 
 def _participants_cell(record):

@@ -1,10 +1,12 @@
 """What the meeting listing shows around its rows, from the numbers meetings/counts.py
 gives: facet links, active-filter chips, the year chart, and the filter form's lists.
 
-A meeting has one city, one year and one track, so OR-ing another value into an
-active facet adds exactly that value's meetings: its link's target total
-(``data-count``) is the current total plus its count over the result without that
-facet's filter.
+A meeting has one city, one year (or none: "date unknown") and one track, so OR-ing
+another value into an active facet adds exactly that value's meetings: its link's
+target total (``data-count``) is the current total plus its count over the result
+without that facet's filter. Parties are ANDed instead (``party=KP&party=US``: talks
+between both), so a party link narrows the result to the meetings of the current one
+with that party: its target total is its count over the current result.
 """
 
 from dataclasses import dataclass
@@ -15,10 +17,14 @@ from backchannel.countries import country_name
 from backchannel.listpage import select_options
 from backchannel.parameters import canonical, repeatable
 
-from .counts import cached_listing_counts, filter_key, public_years
+from . import dates
+from .counts import UNDATED_LABEL, cached_listing_counts, filter_key, public_years
+from .filter_fields import UNKNOWN_YEAR
 from .models import City, DialogueSeries, Topic
 
 FACET_LIMIT = 12
+LIMITED_FACETS = {"city", "party"}  # only the FACET_LIMIT biggest (and the selected)
+ANDED_FACETS = {"party"}  # repeated values narrow the result
 CHART_BAR_WIDTH = 14
 CHART_HEIGHT = 120
 CHART_LABEL_SPACE = 18
@@ -34,6 +40,7 @@ class FacetItem:
     selected: bool
     query: object  # the QueryDict its link goes to
     target_total: int | None  # None on links that remove a value
+    value: str = ""
 
 
 @dataclass
@@ -46,12 +53,15 @@ def listing_results(filterset, params):
     """The total, facets, chips and chart of a valid filter; ``params``: what links carry."""
     counts = cached_listing_counts(filterset)
     total, rows = counts["total"], counts["rows"]
-    selected_years = {int(year) for year in filterset.active("year")}
+    selected_years = {year for year in filterset.active("year") if year != UNKNOWN_YEAR}
+    facets = {name: build_facet(filterset, params, name, total, rows[name]) for name in rows}
+    dated = [row for row in rows["year"] if row[0] != UNKNOWN_YEAR]
     return {
         "total": total,
-        "facets": {name: build_facet(filterset, params, name, total, rows[name]) for name in rows},
+        "facets": facets,
         "chips": build_chips(filterset, params),
-        "chart": year_chart(rows["year"], selected_years),
+        "chart": year_chart(dated, selected_years),
+        "undated": next((item for item in facets["year"] if item.value == UNKNOWN_YEAR), None),
         # Unfiltered, the year facet lists the years of all public meetings.
         "public_years": None if filter_key(filterset) else [row[0] for row in rows["year"]],
     }
@@ -70,7 +80,7 @@ def query_with(params, name, values):
 def build_facet(filterset, params, name, total, rows):
     """The facet's items (links) from its GROUP BY ``rows``."""
     active = [canonical(value) for value in filterset.active(name)]
-    if name == "city":  # the selected cities, then the biggest others
+    if name in LIMITED_FACETS:  # the selected values, then the biggest others
         rows = [row for row in rows if row[0] in active] + [
             row for row in rows if row[0] not in active
         ][:FACET_LIMIT]
@@ -80,14 +90,26 @@ def build_facet(filterset, params, name, total, rows):
         if selected:
             values, target = [v for v in active if v != value], None
         else:
-            values, target = [*active, value], total + count if active else count
-        items.append(FacetItem(label, count, selected, query_with(params, name, values), target))
+            values, target = [*active, value], _target(name, active, total, count)
+        query = query_with(params, name, values)
+        items.append(FacetItem(label, count, selected, query, target, value))
     return items
+
+
+def _target(name, active, total, count):
+    """The total of the page a link adding a value with ``count`` meetings leads to."""
+    if name in ANDED_FACETS or not active:
+        return count  # counted over the current result, which it narrows
+    return total + count  # counted over the result without this facet's filter
 
 
 def chip_label(name, value, filterset):
     if name == "track":
         return f"Track {value}"
+    if name == "party":
+        return country_name(value)
+    if name == "year" and value == UNKNOWN_YEAR:
+        return UNDATED_LABEL
     if name == "status":
         return dict(filterset.filters["status"].extra["choices"])[value]
     if name == "country":
@@ -106,6 +128,11 @@ def build_chips(filterset, params):
             rest = [canonical(v) for v in active if v != value]
             label = f"{filter_.label}: {chip_label(name, value, filterset)}"
             chips.append(Chip(label, query_with(params, name, rest)))
+    for name in ("from", "to"):
+        for value in filterset.active(name):
+            shown = dates.format_partial_date(value.first_day, value.precision)
+            label = f"{filterset.filters[name].label}: {shown}"
+            chips.append(Chip(label, query_with(params, name, [])))
     if filterset.active("q"):
         query = query_with(params, "q", [])
         chips.append(Chip(f"Search: “{filterset.form.cleaned_data['q']}”", query))
@@ -193,7 +220,10 @@ def public_filter_choices(years=None):
             (slug, f"{name}, {country_name(code)}" if code else name) for slug, name, code in cities
         ],
         "country": sorted(((code, country_name(code)) for code in codes), key=itemgetter(1)),
-        "year": [(str(year), str(year)) for year in (public_years() if years is None else years)],
+        "year": [
+            (year, UNDATED_LABEL if year == UNKNOWN_YEAR else year)
+            for year in map(str, public_years() if years is None else years)
+        ],
         "topic": Topic.objects.public().order_by("name").values_list("slug", "name"),
         "series": DialogueSeries.objects.public().order_by("name").values_list("slug", "name"),
     }

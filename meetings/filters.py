@@ -2,9 +2,7 @@
 
 Every choice set comes from a public queryset, so a slug that exists only on
 confidential records is as invalid as one that does not exist. Repeating a
-parameter ORs its values; different parameters AND together. ``with`` is the
-exception: each of its values must be named too (meetings ``person`` shared with
-them), and it needs a ``person``.
+parameter ORs its values (``party`` and ``with`` AND them); different parameters AND.
 """
 
 import django_filters
@@ -22,14 +20,26 @@ from backchannel.parameters import (
     validate_search_words,
 )
 
+from .filter_fields import (
+    PartyField,
+    ReducedDateField,
+    YearField,
+    ends_from,
+    party_condition,
+    range_error,
+    starts_by,
+    year_condition,
+)
 from .models import (
     City,
     DialogueSeries,
     Meeting,
+    MeetingOrganizer,
     Participation,
     Status,
     Topic,
     Track,
+    public_organizations,
     public_people,
 )
 from .search import full_text_condition
@@ -55,52 +65,62 @@ class ValueListField(forms.Field):
         return [self.child.clean(item) for item in value]
 
 
-class YearField(forms.RegexField):
-    """Four digits, 1000 to 9999: a year a date can have."""
-
-    def __init__(self, **kwargs):
-        super().__init__(
-            r"^[1-9][0-9]{3}\Z",
-            error_messages={"invalid": "Enter a four-digit year, such as 2017."},
-            **kwargs,
-        )
-
-    def clean(self, value):
-        return int(super().clean(value))
-
-
 class AnyOfFilter(django_filters.Filter):
-    """OR of one lookup over every value of a repeated parameter (each checked by ``child``)."""
+    """OR of ``condition(value)`` over every value of a repeated parameter (each checked
+    by ``child``)."""
 
     field_class = ValueListField
+
+    def __init__(self, *, condition, **kwargs):
+        self.condition = condition
+        super().__init__(**kwargs)
 
     def filter(self, qs, value):
         if not value:
             return qs
-        condition = Q()
-        for item in sorted(set(value)):
-            condition |= Q(**{f"{self.field_name}__{self.lookup_expr}": item})
-        return qs.filter(condition)
+        combined = Q()
+        for item in sorted(set(value), key=str):
+            combined |= self.condition(item)
+        return qs.filter(combined)
+
+
+class AllOfFilter(AnyOfFilter):
+    """AND of ``condition(value)`` over every value of a repeated parameter."""
+
+    def filter(self, qs, value):
+        for item in sorted(set(value or ()), key=str):
+            qs = qs.filter(self.condition(item))
+        return qs
+
+
+class DateBoundFilter(django_filters.Filter):
+    """One end of the ``from``–``to`` range: a date as precise as the user knows it."""
+
+    field_class = ReducedDateField
 
 
 def _country_choices():
     return [(country.code, country.name) for country in countries]
 
 
+KEYWORD_NAMES = {"from_": "from", "with_": "with"}
+
+
 class MeetingFilterForm(forms.Form):
-    """The parameters' form: one rule across parameters, ``with`` needs ``person``."""
+    """The filter form's rules across parameters: ``from`` and ``to`` make a range, and
+    ``with`` narrows a ``person``'s meetings, so it needs one."""
 
     def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("with") and not cleaned.get("person") and "person" not in self.errors:
-            self.add_error("with", WITH_NEEDS_PERSON)
-        return cleaned
-
-
-WITH_NEEDS_PERSON = (
-    "Give a person too: with= narrows a person's meetings (person=) to those shared "
-    "with someone else."
-)
+        data = super().clean()
+        if message := range_error(data.get("from"), data.get("to")):
+            self.add_error("to", message)
+        if data.get("with") and not data.get("person") and "person" not in self.errors:
+            self.add_error(
+                "with",
+                "Give a person too: with= keeps the meetings of person= "
+                "that also name this person.",
+            )
+        return data
 
 
 class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
@@ -120,10 +140,7 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
         distinct=False,
     )
     year = AnyOfFilter(
-        label="Year",
-        field_name="start_date",
-        lookup_expr="year",
-        child=YearField(),
+        label="Year", field_name="start_date", child=YearField(), condition=year_condition
     )
     track = django_filters.MultipleChoiceFilter(
         label="Track", choices=Track.choices, distinct=False
@@ -150,6 +167,17 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         label="Status", choices=Status.choices, distinct=False
     )
+    organization = django_filters.ModelMultipleChoiceFilter(
+        label="Organiser",
+        queryset=public_organizations(),
+        to_field_name="slug",
+        method="filter_organization",
+    )
+    party = AllOfFilter(
+        label="Party", field_name="parties", child=PartyField(), condition=party_condition
+    )
+    from_ = DateBoundFilter(label="From", method="filter_from")
+    to = DateBoundFilter(label="To", method="filter_to")
     q = django_filters.CharFilter(
         label="Search",
         max_length=Q_MAX_LENGTH,
@@ -157,11 +185,37 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
         validators=[validate_search_words],
     )
     sort = django_filters.ChoiceFilter(label="Sort", choices=SORT_CHOICES, method="keep")
+    with_ = django_filters.ModelMultipleChoiceFilter(
+        label="With",
+        queryset=public_people(),
+        to_field_name="slug",
+        method="filter_with",
+    )
 
     class Meta:
         model = Meeting
         fields = []
         form = MeetingFilterForm
+
+    @classmethod
+    def get_filters(cls):
+        """``from`` and ``with`` are Python keywords: the filters are declared as ``from_``
+        and ``with_``."""
+        filters = super().get_filters()
+        return {KEYWORD_NAMES.get(name, name): f for name, f in filters.items()}
+
+    def filter_organization(self, qs, name, value):
+        """Meetings an organisation organises in any role, or convenes through their series."""
+        if not value:
+            return qs
+        organises = MeetingOrganizer.objects.filter(meeting=OuterRef("pk"), organization__in=value)
+        return qs.filter(Exists(organises) | Q(series__convener__in=value))
+
+    def filter_from(self, qs, name, value):
+        return qs.filter(ends_from(value.first_day)) if value else qs
+
+    def filter_to(self, qs, name, value):
+        return qs.filter(starts_by(value.last_day)) if value else qs
 
     def filter_topic(self, qs, name, value):
         if not value:
@@ -178,8 +232,7 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
         return qs.filter(Exists(named))
 
     def filter_with(self, qs, name, value):
-        """Meetings where every one of ``value`` is publicly named (the person filter
-        does the rest)."""
+        """Meetings where each of ``value`` is publicly named (``person`` does the rest)."""
         for person in sorted(value, key=lambda person: person.pk):
             named = Participation.objects.publicly_named().filter(
                 meeting=OuterRef("pk"), person=person
@@ -230,15 +283,6 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
     def qs_without(self, name):
         """The result with every filter but ``name``: what OR-ing more values of it adds to."""
         return self.filter_queryset(self.queryset.all(), exclude={name})
-
-
-# ``with`` is a Python keyword, so it cannot be declared in the class body.
-MeetingFilter.base_filters["with"] = django_filters.ModelMultipleChoiceFilter(
-    label="With",
-    queryset=public_people(),
-    to_field_name="slug",
-    method="filter_with",
-)
 
 
 def meeting_filter(data, request=None):

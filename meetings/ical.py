@@ -1,5 +1,9 @@
-"""The filtered listing as an iCalendar file: one all-day event per dated meeting,
-written by the ``icalendar`` library (escaping and line folding are its own).
+"""The filtered listing as an iCalendar file: one all-day event per meeting dated to the
+day, written by the ``icalendar`` library (escaping and line folding are its own).
+
+A calendar can only show a meeting truthfully when its day is known: one known to the
+month or the year is left out, not drawn as a month- or year-long block, and an
+undated one has no place at all.
 
 Takes the listing's parameters (``page`` aside) like the other exports, and streams
 through ``primed_streaming_response`` the same way (meetings/exports.py).
@@ -17,10 +21,9 @@ from backchannel.records import FIRST_DATE, LAST_STORED_DATE
 from backchannel.streaming import primed_streaming_response
 from backchannel.text import xml_safe
 
-from . import dates
 from .exports import bad_request, export_filename
 from .filters import export_filter
-from .models import Status
+from .models import DatePrecision, Status
 
 CHUNK_SIZE = 500  # meetings per query
 # icalendar 7.3 reads a backslash before "N" in the text it is given as RFC 5545's
@@ -41,13 +44,8 @@ CALENDAR_PROPERTIES = [
 
 
 def period_end(meeting):
-    """The exclusive end of an all-day event covering the meeting at its precision."""
-    last = meeting.end_date or meeting.start_date
-    if meeting.date_precision == dates.YEAR:
-        return datetime.date(last.year + 1, 1, 1)
-    if meeting.date_precision == dates.MONTH:
-        return datetime.date(last.year + last.month // 12, last.month % 12 + 1, 1)
-    return last + datetime.timedelta(days=1)
+    """The exclusive end of the all-day event: the day after its last day."""
+    return (meeting.end_date or meeting.start_date) + datetime.timedelta(days=1)
 
 
 def ics_text(value):
@@ -94,11 +92,16 @@ def calendar_frame():
 
 
 def calendar_dated(meetings):
-    """The meetings a calendar can place: dated within the range the database holds.
-    One planted outside it (year 1 is not a valid DTSTART; 9999-12-31 has no next day)
-    is left out rather than break the file."""
+    """The meetings a calendar can place: dated to the day, within the range the database
+    holds. One planted outside it (year 1 is not a valid DTSTART; 9999-12-31 has no next
+    day) is left out rather than break the file."""
     in_range = Q(end_date=None) | Q(end_date__lte=LAST_STORED_DATE)
-    return meetings.filter(in_range, start_date__gte=FIRST_DATE, start_date__lte=LAST_STORED_DATE)
+    return meetings.filter(
+        in_range,
+        date_precision=DatePrecision.DAY,
+        start_date__gte=FIRST_DATE,
+        start_date__lte=LAST_STORED_DATE,
+    )
 
 
 @require_safe

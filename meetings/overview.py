@@ -11,7 +11,7 @@ the series, never the meetings.
 
 from itertools import combinations
 
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 
 from backchannel.cache import cached_public
 
@@ -104,29 +104,34 @@ def city_rows(qs):
 
 
 def organizer_rows(filterset):
-    """[(slug, name, meetings)] of the organisations that organise most, any role.
+    """[(slug, name, meetings)] of the organisations that organise most: in any role, or
+    as the convener of the meeting's series (as ``organization=`` selects them).
 
-    With the organisation filter on, only the chosen organisations: a meeting another
-    one also organised is in the result, but no listing selects "this one and one of
-    those", so its number could not be a link."""
-    links = MeetingOrganizer.objects.public().filter(
-        meeting__in=filterset.qs.order_by().values("pk")
-    )
-    chosen = [getattr(value, "pk", value) for value in _active(filterset, "organization")]
+    Two GROUP BYs: the organisers' links, then the series' conveners with how many of
+    their meetings they also organise (counted once). With the organisation filter
+    on, only the chosen organisations: a meeting another one also organised is in the
+    result, but no listing selects "this one and one of those"."""
+    result = filterset.qs.order_by().values("pk")
+    chosen = [value.pk for value in filterset.active("organization")]
+    links = MeetingOrganizer.objects.public().filter(meeting__in=result).order_by()
+    convened = filterset.qs.exclude(series__convener=None).order_by()
     if chosen:
         links = links.filter(organization__in=chosen)
-    rows = (
-        links.order_by()
-        .values_list("organization__slug", "organization__name")
-        .annotate(n=Count("meeting", distinct=True))
-        .order_by("-n", "organization__name", "organization__slug")
+        convened = convened.filter(series__convener__in=chosen)
+    totals = {}
+    for slug, name, n in links.values_list("organization__slug", "organization__name").annotate(
+        n=Count("meeting", distinct=True)
+    ):
+        totals[(slug, name)] = n
+    also_linked = MeetingOrganizer.objects.filter(
+        meeting=OuterRef("pk"), organization=OuterRef("series__convener")
     )
-    return [(slug, name, n) for slug, name, n in rows[:TOP_PLACES]]
-
-
-def _active(filterset, name):
-    """The active values of a filter the set may not have yet (it is added elsewhere)."""
-    return filterset.active(name) if name in filterset.filters else []
+    for slug, name, n, both in convened.values_list(
+        "series__convener__slug", "series__convener__name"
+    ).annotate(n=Count("pk"), both=Count("pk", filter=Q(Exists(also_linked)))):
+        totals[(slug, name)] = totals.get((slug, name), 0) + n - both
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0][1], item[0][0]))
+    return [(slug, name, n) for (slug, name), n in ranked[:TOP_PLACES]]
 
 
 def series_rows(qs):

@@ -16,7 +16,7 @@ from .models import Meeting, Participation, Quote, Status, Track
 from .overview import cached_overview
 
 SERIES_OTHERS = 10
-MORE_FILTERS = ("country", "status", "topic", "series")  # the rest show as facets
+MORE_FILTERS = ("country", "status", "topic", "series", "from", "to")  # the rest show as facets
 ROLE_ORDER = {"head": 0, "member": 1, "facilitator": 2, "observer": 3}
 
 

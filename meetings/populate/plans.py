@@ -7,13 +7,17 @@ from django.utils import timezone
 from ..models import Capacity, DatePrecision, Meeting, Quote, Role, Status, Visibility
 from ..track import compute_track
 from .synthetic import (
+    CITED_PARTICIPANTS,
     COUNTRIES,
     OFFICIAL_SIDE,
+    ORGANIZER_COUNTS,
+    ORGANIZER_ROLES,
     OTHER_SIDE,
     PARTICIPANT_COUNTS,
     PARTICIPANT_CUM_WEIGHTS,
     STATUS_WEIGHTS,
     TITLES,
+    UNATTACHED_QUOTES,
     UNCOUNTED,
     VISIBILITY_WEIGHTS,
     Attendance,
@@ -77,7 +81,31 @@ class MeetingPlanner:
             internal_notes="Synthetic staff note." if visibility == Visibility.CONFIDENTIAL else "",
         )
         sources = rng.sample(self.records.sources, rng.choice((0, 1, 1, 2, 3)))
-        return MeetingPlan(meeting, participations, topics, sources)
+        plan = MeetingPlan(meeting, participations, topics, sources)
+        plan.organizers = self._organizers()
+        plan.citations = self._citations(participations, sources)
+        return plan
+
+    def _organizers(self):
+        """(organization id, role) pairs: most meetings name no organiser, some one to three."""
+        rng = self.rng
+        count = rng.choices(list(ORGANIZER_COUNTS), ORGANIZER_COUNTS.values())[0]
+        pairs = set()
+        for organization in rng.sample(self.records.organizations, count):
+            role = rng.choices(list(ORGANIZER_ROLES), ORGANIZER_ROLES.values())[0]
+            pairs.add((organization.pk, role.value))
+        return sorted(pairs)
+
+    def _citations(self, participations, sources):
+        """(participation index, source id): some named participants cited by a source
+        of their meeting."""
+        if not sources:
+            return []
+        return [
+            (index, self.rng.choice(sources).pk)
+            for index, attendance in enumerate(participations)
+            if attendance.person_id and self.rng.random() < CITED_PARTICIPANTS
+        ]
 
     def _sides(self):
         """(parties, participations, override); now and then a side stays undetermined."""
@@ -193,16 +221,28 @@ class MeetingPlanner:
         return next((person for person in people if person.pk not in taken), None)
 
     def plan_quotes(self, plan):
-        """At most one quote, once the meeting is saved: ``plan.meeting.pk`` is needed."""
+        """Once the meeting is saved (``plan.meeting.pk`` is needed): at most one quote at
+        the meeting, and now and then one tied only to a source the meeting cites."""
         named = [p for p in plan.participations if p.person_id and not p.anonymised]
-        if not named or self.rng.random() >= 0.1:
+        if not named:
             return []
-        speaker = self.rng.choice(named)
-        return [
-            Quote(
-                person_id=speaker.person_id,
-                meeting_id=plan.meeting.pk,
-                source=plan.sources[0] if plan.sources else None,
-                text=f"Synthetic remark about {plan.topics[0].name.lower()}.",
+        quotes = []
+        if self.rng.random() < 0.1:
+            speaker = self.rng.choice(named)
+            quotes.append(
+                Quote(
+                    person_id=speaker.person_id,
+                    meeting_id=plan.meeting.pk,
+                    source=plan.sources[0] if plan.sources else None,
+                    text=f"Synthetic remark about {plan.topics[0].name.lower()}.",
+                )
             )
-        ]
+        if plan.sources and self.rng.random() < UNATTACHED_QUOTES:
+            quotes.append(
+                Quote(
+                    person_id=self.rng.choice(named).person_id,
+                    source=self.rng.choice(plan.sources),
+                    text=f"Synthetic comment on {plan.topics[-1].name.lower()}, given later.",
+                )
+            )
+        return quotes

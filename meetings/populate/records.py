@@ -9,7 +9,15 @@ from django.utils.text import slugify
 from people.models import Affiliation, Organization, Person
 
 from ..models import Capacity, City, DialogueSeries, Source, Topic
-from .synthetic import ORG_KINDS, PUBLISHERS, TITLES, TOPICS, draw_country, draw_date
+from .synthetic import (
+    ORG_KINDS,
+    PUBLISHERS,
+    SERIES_CONVENED,
+    TITLES,
+    TOPICS,
+    draw_country,
+    draw_date,
+)
 
 
 @dataclass(frozen=True)
@@ -175,7 +183,9 @@ class SupportingRecordMaker:
             DialogueSeries(
                 name=f"Synthetic Dialogue {i:03d}",
                 slug=f"{self.prefix}series-{i:03d}",
-                convener=self.rng.choice(organizations),
+                convener=self.rng.choice(organizations)
+                if self.rng.random() < SERIES_CONVENED
+                else None,
                 description="A synthetic recurring dialogue.",
             )
             for i in range(1, self.sizes.series + 1)

@@ -5,7 +5,7 @@ import random
 from django.db import transaction
 
 from ..derived import after_bulk_write
-from ..models import Meeting, Participation, Quote
+from ..models import Meeting, MeetingOrganizer, Participation, Quote
 from .bulk import insert_rows, refresh_planner_statistics
 from .plans import MeetingPlanner
 from .records import Sizes, SupportingRecordMaker
@@ -66,22 +66,40 @@ class Populator:
         plans = [planner.plan_meeting(i) for i in range(start + 1, stop + 1)]
         meetings = Meeting.objects.bulk_create([plan.meeting for plan in plans])
         self.count("meetings", meetings)
-        participations, topic_links, source_links, quotes = [], [], [], []
+        participations, topic_links, source_links, organizers, quotes = [], [], [], [], []
         for plan in plans:
             meeting_id = plan.meeting.pk
             participations += [(meeting_id, *attendance) for attendance in plan.participations]
             topic_links += [(meeting_id, topic.pk) for topic in plan.topics]
             source_links += [(meeting_id, source.pk) for source in plan.sources]
+            organizers += [(meeting_id, *organizer) for organizer in plan.organizers]
             quotes += planner.plan_quotes(plan)
-        # The three largest tables take plain rows; see bulk.insert_rows.
+        # The largest tables take plain rows; see bulk.insert_rows.
         for model, fields, rows, name in [
             (Participation, Attendance.COLUMNS, participations, "participations"),
             (Meeting.topics.through, ("meeting", "topic"), topic_links, "meeting topics"),
             (Meeting.sources.through, ("meeting", "source"), source_links, "meeting sources"),
+            (MeetingOrganizer, ("meeting", "organization", "role"), organizers, "organisers"),
         ]:
             insert_rows(model, fields, rows)
             self.count(name, rows)
+        self.write_citations(plans)
         Quote.objects.bulk_create(quotes)
         self.count("quotes", quotes)
         # Bulk writes send no signals: the write side checks the tracks and bumps the cache.
         after_bulk_write(meeting.pk for meeting in meetings)
+
+    def write_citations(self, plans):
+        """The sources naming participants: the participations' ids read back in one
+        query, in the order they were inserted (each meeting's in its plan's order)."""
+        ids = {}
+        rows = Participation.objects.filter(meeting_id__in=[plan.meeting.pk for plan in plans])
+        for meeting_id, pk in rows.order_by("meeting_id", "pk").values_list("meeting_id", "pk"):
+            ids.setdefault(meeting_id, []).append(pk)
+        links = [
+            (ids[plan.meeting.pk][index], source_id)
+            for plan in plans
+            for index, source_id in plan.citations
+        ]
+        insert_rows(Participation.sources.through, ("participation", "source"), links)
+        self.count("participation sources", links)

@@ -6,13 +6,13 @@ The populate command (the meetings/populate/ package) draws from these. Names sa
 
 import datetime
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import NamedTuple
 
 from people.models import Organization
 
-from ..models import Capacity, Meeting, Status, Visibility
+from ..models import Capacity, Meeting, OrganizerRole, Status, Visibility
 
 # Sides at the table, weighted towards the dialogues the record is about.
 COUNTRY_WEIGHTS = {
@@ -55,6 +55,12 @@ ORG_KINDS = [
 VISIBILITY_WEIGHTS = {
     Visibility.PUBLIC: 80, Visibility.PARTICIPANTS_WITHHELD: 12, Visibility.CONFIDENTIAL: 8,
 }  # fmt: skip
+# Organisers: how many a meeting has (most none), and which part each plays.
+ORGANIZER_COUNTS = {0: 60, 1: 30, 2: 8, 3: 2}
+ORGANIZER_ROLES = {OrganizerRole.CONVENER: 50, OrganizerRole.HOST: 35, OrganizerRole.FUNDER: 15}
+SERIES_CONVENED = 0.7  # the share of series whose convener is known
+CITED_PARTICIPANTS = 0.3  # the share of named participants a source of the meeting names
+UNATTACHED_QUOTES = 0.05  # meetings with a quote tied only to one of their sources
 STATUS_WEIGHTS = {Status.HELD: 70, Status.REPORTED: 20, Status.CANCELLED: 5, Status.POSTPONED: 5}
 # 2 to 20 participants, most meetings small (weights 1/k: about 7 on average).
 PARTICIPANT_COUNTS = list(range(2, 21))
@@ -103,9 +109,15 @@ class Attendance(NamedTuple):
 
 @dataclass
 class MeetingPlan:
-    """A meeting and what hangs on it, drawn before any of it is written."""
+    """A meeting and what hangs on it, drawn before any of it is written.
+
+    ``organizers``: (organization id, role) pairs; ``citations``: (index of a
+    participation in ``participations``, source id) pairs, the sources naming them.
+    """
 
     meeting: Meeting
     participations: list
     topics: list
     sources: list
+    organizers: list = field(default_factory=list)
+    citations: list = field(default_factory=list)

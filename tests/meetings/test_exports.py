@@ -10,7 +10,15 @@ import pytest
 
 from meetings.exports import csv_cells
 from meetings.models import Visibility
-from tests.factories import make_city, make_meeting, make_participation, make_person
+from tests.factories import (
+    make_city,
+    make_meeting,
+    make_organization,
+    make_organizer,
+    make_participation,
+    make_person,
+    make_source,
+)
 from tests.pages import body
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +87,7 @@ def test_csv_export_matches_listing_order_and_filters(client, demo):
         "undated-contact",
     ]
     assert rows[0]["participants"] == "not disclosed"
-    assert rows[1]["side_tracks"] == "KP: 1; US: 2"
+    assert rows[1]["side_tracks"] == "KP: Track 1; US: Track 2"
 
 
 @pytest.mark.parametrize(
@@ -112,6 +120,8 @@ def test_exports_stream_with_bounded_queries(client, django_assert_max_num_queri
     for n in range(30):
         meeting = make_meeting(city=city, start_date=datetime.date(2000 + n % 20, 1, 1))
         make_participation(meeting)
+        make_organizer(meeting)
+        meeting.sources.add(make_source())
     with django_assert_max_num_queries(8):
         assert len(json.loads(body(client.get("/meetings/export.json")))["results"]) == 30
     with django_assert_max_num_queries(8):
@@ -144,3 +154,100 @@ def test_csv_and_json_write_the_same_records(client, demo, batch_size, monkeypat
             "an expert, North Korea; Joel Wit (an expert, United States)",
         ),
     ]
+
+
+@pytest.fixture
+def organised(demo):
+    """The Berlin talks convened and hosted by two organisations, funded by a third,
+    citing a second source (with an unsafe URL) besides the report."""
+    meeting = demo["meeting"]
+    institute = make_organization(name="Swedish Institute", slug="swedish-institute")
+    make_organizer(meeting, institute, role="host")
+    make_organizer(meeting, institute, role="convener")
+    make_organizer(meeting, make_organization(name="A Fund", slug="a-fund"), role="funder")
+    meeting.sources.add(
+        make_source(
+            title="=Later account",
+            publisher="Daily",
+            url="javascript:alert(1)",
+            published_on=datetime.date(2019, 3, 1),
+            excerpt="Not exported.",
+        )
+    )
+    return meeting
+
+
+def test_json_export_carries_organizers_and_sources(client, organised):
+    data = json.loads(body(client.get("/meetings/export.json", {"city": "berlin"})))
+    record = data["results"][0]
+    assert record["slug"] == "talks-in-berlin"
+    assert record["organizers"] == [
+        {"name": "Swedish Institute", "slug": "swedish-institute", "role": "convener"},
+        {"name": "A Fund", "slug": "a-fund", "role": "funder"},
+        {"name": "Swedish Institute", "slug": "swedish-institute", "role": "host"},
+    ]
+    assert record["sources"] == [
+        {"title": "=Later account", "publisher": "Daily", "url": "", "published_on": "2019-03-01"},
+        {
+            "title": "Report on informal dialogue",
+            "publisher": "Publisher",
+            "url": "https://example.org/report",
+            "published_on": None,
+        },
+    ]
+    assert data["results"][1]["organizers"] == data["results"][1]["sources"] == []
+    assert "Not exported." not in body(client.get("/meetings/export.json"))
+
+
+def test_csv_export_flattens_organizers_and_sources(client, organised):
+    row = csv_rows(client.get("/meetings/export.csv", {"city": "berlin"}))[0]
+    assert row["organizers"] == (
+        "Swedish Institute (convener); A Fund (funder); Swedish Institute (host)"
+    )
+    assert row["sources"] == (  # the formula guard: the cell starts with a quote
+        "'=Later account (Daily, 2019-03-01); Report on informal dialogue (Publisher)"
+    )
+    assert row["source_urls"] == "https://example.org/report"
+
+
+def test_csv_side_tracks_read_as_tracks(client):
+    meeting = make_meeting(parties=["KP", "US"])
+    make_participation(meeting, side="KP", capacity="official")
+    row = csv_rows(client.get("/meetings/export.csv"))[0]
+    assert row["side_tracks"] == "KP: Track 1; US: undetermined"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"party": ["KP", "US"]},
+        {"organization": "swedish-institute"},
+        {"year": "unknown"},
+        {"from": "2017-06", "to": "2017"},
+    ],
+)
+def test_exports_take_the_new_filters(client, organised, query):
+    expected = {
+        "party": ["talks-in-berlin", "round-in-geneva", "undated-contact"],
+        "organization": ["talks-in-berlin"],
+        "year": ["undated-contact"],
+        "from": ["talks-in-berlin"],
+    }[next(iter(query))]
+    data = json.loads(body(client.get("/meetings/export.json", query)))
+    assert [r["slug"] for r in data["results"]] == expected
+    assert data["count"] == len(expected)
+    rows = csv_rows(client.get("/meetings/export.csv", query))
+    assert [row["slug"] for row in rows] == expected
+
+
+def test_exports_refuse_bad_new_filters_naming_them(client, demo):
+    for query, name in [
+        ({"party": "kp"}, "party"),
+        ({"organization": "nobody"}, "organization"),
+        ({"from": "2019-02-30"}, "from"),
+        ({"from": "2019", "to": "2018"}, "to"),
+    ]:
+        for url in ("/meetings/export.csv", "/meetings/export.json"):
+            response = client.get(url, query)
+            assert response.status_code == 400, (url, query)
+            assert body(response).startswith(f"Parameter {name}: "), (url, query)

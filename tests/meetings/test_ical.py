@@ -10,26 +10,29 @@ from tests.pages import body
 pytestmark = pytest.mark.django_db
 
 
-def test_calendar_has_all_day_events_at_their_precision(client, demo):
+def test_calendar_holds_only_meetings_dated_to_the_day(client, demo):
+    """Month and year precision would be month- and year-long blocks, which no source
+    says: they are left out, as undated meetings are."""
     make_meeting(
         title="Two-day round; with, commas",
         slug="two-day",
         start_date=datetime.date(2018, 6, 30),
         end_date=datetime.date(2018, 7, 1),
+        date_precision="day",
     )
+    make_meeting(slug="one-day", start_date=datetime.date(2019, 3, 5), date_precision="day")
     make_meeting(slug="december", start_date=datetime.date(2019, 12, 1), date_precision="month")
+    make_meeting(slug="a-year", start_date=datetime.date(2019, 1, 1), date_precision="year")
     response = client.get("/meetings/calendar.ics")
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     text = body(response)
     assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
     assert text.endswith("END:VCALENDAR\r\n")
     events = text.split("BEGIN:VEVENT")[1:]
-    assert len(events) == 4  # the undated meeting is left out
     by_uid = {e.split("UID:")[1].split("@")[0]: e for e in events}
-    assert "DTSTART;VALUE=DATE:20171001\r\nDTEND;VALUE=DATE:20171101" in by_uid["talks-in-berlin"]
-    assert "DTSTART;VALUE=DATE:20160101\r\nDTEND;VALUE=DATE:20170101" in by_uid["round-in-geneva"]
+    assert sorted(by_uid) == ["one-day", "two-day"]  # demo: a month, a year, undated
     assert "DTSTART;VALUE=DATE:20180630\r\nDTEND;VALUE=DATE:20180702" in by_uid["two-day"]
-    assert "DTSTART;VALUE=DATE:20191201\r\nDTEND;VALUE=DATE:20200101" in by_uid["december"]
+    assert "DTSTART;VALUE=DATE:20190305\r\nDTEND;VALUE=DATE:20190306" in by_uid["one-day"]
     assert "SUMMARY:Two-day round\\; with\\, commas" in by_uid["two-day"]
 
 
@@ -41,8 +44,24 @@ def test_calendar_keeps_a_backslash_before_n(client):
 
 
 def test_calendar_takes_listing_filters(client, demo):
-    text = body(client.get("/meetings/calendar.ics", {"city": "geneva"}))
-    assert text.count("BEGIN:VEVENT") == 1
+    geneva = demo["geneva_meeting"].city
+    make_meeting(slug="in-geneva", city=geneva, start_date=datetime.date(2019, 3, 5))
+    make_meeting(slug="elsewhere", start_date=datetime.date(2019, 3, 5), parties=["CN", "US"])
+    make_meeting(slug="later", city=geneva, start_date=datetime.date(2021, 3, 5))
+    for query, slugs in [
+        ({"city": "geneva"}, ["in-geneva", "later"]),
+        ({"party": "CN"}, ["elsewhere"]),
+        ({"from": "2019-03", "to": "2019"}, ["elsewhere", "in-geneva"]),
+    ]:
+        text = body(client.get("/meetings/calendar.ics", query))
+        uids = [e.split("UID:")[1].split("@")[0] for e in text.split("BEGIN:VEVENT")[1:]]
+        assert sorted(uids) == slugs, query
+
+
+def test_calendar_refuses_a_bad_range_naming_it(client):
+    response = client.get("/meetings/calendar.ics", {"from": "2019-13"})
+    assert response.status_code == 400
+    assert body(response).startswith("Parameter from: ")
 
 
 def test_calendar_lines_are_folded_within_75_octets(client):

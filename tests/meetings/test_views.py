@@ -44,6 +44,9 @@ def test_listing_facets_count_the_current_result(client, demo):
         "/meetings/?year=2016": 1,
         "/meetings/?track=1.5": 1,
         "/meetings/?track=2": 2,
+        "/meetings/?year=unknown": 1,
+        "/meetings/?party=KP": 3,
+        "/meetings/?party=US": 3,
     }
 
 
@@ -54,6 +57,9 @@ def test_listing_facet_of_active_filter_offers_or_with_target_total(client, demo
         "/meetings/?city=berlin&year=2017": 1,
         "/meetings/?city=berlin&track=1.5": 1,
         "/meetings/?city=berlin&track=2": 1,
+        "/meetings/?city=berlin&year=unknown": 1,
+        "/meetings/?city=berlin&party=KP": 2,
+        "/meetings/?city=berlin&party=US": 2,
     }
 
 
@@ -274,9 +280,10 @@ def test_quote_citing_a_confidential_meetings_source_shows_no_source(client):
 ROWS = [1, 3, 12]
 
 
-# count with the year and track facets, the city facet and its cities' names, rows,
-# participants, topics; form: cities, topics, series (years: the unfiltered year facet's).
-LISTING_QUERIES = 9
+# count with the year and track facets, the city facet and its cities' names, the party
+# facet, rows, participants, topics; form: cities, topics, series (years: the unfiltered
+# year facet's).
+LISTING_QUERIES = 10
 
 
 @pytest.mark.parametrize("rows", ROWS)

@@ -6,7 +6,15 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from meetings import dates
-from meetings.models import City, Meeting, Participation, Quote, Topic
+from meetings.models import (
+    City,
+    DialogueSeries,
+    Meeting,
+    MeetingOrganizer,
+    Participation,
+    Quote,
+    Topic,
+)
 from meetings.populate import AlreadyPopulated, populate
 from meetings.track import compute_track
 from people.models import Affiliation, Organization, Person
@@ -54,7 +62,20 @@ def snapshot():
     quotes = sorted(
         Quote.objects.values_list("person__slug", "meeting__slug", "source__url", "text"), key=repr
     )
-    return meetings, participations, people, affiliations, organizations, cities, quotes
+    organizers = sorted(
+        MeetingOrganizer.objects.values_list("meeting__slug", "organization__slug", "role")
+    )
+    citations = sorted(
+        Participation.sources.through.objects.values_list(
+            "participation__meeting__slug", "participation__person__slug", "source__url"
+        ),
+        key=repr,
+    )
+    series = list(DialogueSeries.objects.order_by("slug").values_list("slug", "convener__slug"))
+    return (
+        meetings, participations, people, affiliations, organizations, cities, quotes,
+        organizers, citations, series,
+    )  # fmt: skip
 
 
 def populate_and_roll_back(meetings, seed):
@@ -99,6 +120,26 @@ def test_populate_makes_the_promised_mix():
     assert Participation.objects.filter(role__in=["facilitator", "observer"]).exists()
     assert Quote.objects.exists()
     assert Affiliation.objects.exists()
+
+
+def test_populate_makes_organisers_cited_participants_and_sourced_quotes():
+    populate(300, seed=7)
+    assert set(MeetingOrganizer.objects.values_list("role", flat=True)) == {
+        "convener",
+        "host",
+        "funder",
+    }
+    assert Meeting.objects.filter(organizer_links=None).exists()
+    assert DialogueSeries.objects.filter(convener=None).exists()
+    assert DialogueSeries.objects.exclude(convener=None).exists()
+    cited = Participation.sources.through.objects.select_related("participation")
+    assert cited.exists()
+    for link in cited:  # a participant is cited by a source of their own meeting
+        assert link.participation.meeting.sources.filter(pk=link.source_id).exists()
+    unattached = Quote.objects.filter(meeting=None)
+    assert unattached.exists()
+    assert not unattached.filter(source=None).exists()
+    assert Quote.objects.filter(meeting=None, source__meetings__visibility="public").exists()
 
 
 def test_populate_participants_per_meeting_stay_between_2_and_20():

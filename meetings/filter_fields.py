@@ -1,0 +1,128 @@
+"""The values of the listing's newer parameters and the conditions they select by:
+``party`` (a country at the table), ``year=unknown`` and the ``from``/``to`` range.
+
+Kept apart from meetings/filters.py, which puts them together with the others.
+"""
+
+import datetime
+import functools
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Concat
+from django.db.models.lookups import Contains
+from django_countries import countries
+
+from . import dates
+from .models import DatePrecision
+
+UNKNOWN_YEAR = "unknown"  # ``year=unknown``: the meetings no source dates
+FIRST_FILTER_YEAR = 1000  # a year in a URL has four digits
+PARTY_CODE = re.compile(r"[A-Z]{2}\Z")
+
+
+class YearField(forms.RegexField):
+    """Four digits, 1000 to 9999 (an int), or ``unknown`` (the string) for undated meetings."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            rf"^(?:[1-9][0-9]{{3}}|{UNKNOWN_YEAR})\Z",
+            error_messages={"invalid": "Enter a four-digit year, such as 2017, or “unknown”."},
+            **kwargs,
+        )
+
+    def clean(self, value):
+        value = super().clean(value)
+        return value if value == UNKNOWN_YEAR else int(value)
+
+
+def year_condition(year):
+    """Q for the meetings of one ``YearField`` value."""
+    if year == UNKNOWN_YEAR:
+        return Q(start_date__isnull=True)
+    return Q(start_date__year=year)
+
+
+class PartyField(forms.Field):
+    """An ISO 3166-1 alpha-2 code as written: two capital letters naming a country.
+
+    Lowercase is refused, as the ``country`` parameter refuses it: one spelling per URL.
+    """
+
+    def to_python(self, value):
+        value = value or ""
+        if not PARTY_CODE.match(value) or value not in country_codes():
+            raise ValidationError(
+                "Give a country as its two-letter ISO code in capitals, such as KP or US.",
+                code="invalid",
+            )
+        return value
+
+
+@functools.cache
+def country_codes():
+    return frozenset(code for code, _name in countries)
+
+
+def _party_list():
+    """The stored parties between commas (",KP,US,"), so a code matches only whole."""
+    return Concat(Value(","), "parties", Value(","), output_field=CharField())
+
+
+def party_condition(code):
+    """A condition true for meetings that have ``code`` (a checked code) among their parties.
+
+    ``Meeting.parties`` is django-countries' comma-separated text: "KP,US" must match
+    KP and US, never "P" or "KP,U". Read as ",KP,US," and matched on ",KP,".
+    """
+    return Contains(_party_list(), f",{code},")
+
+
+class ReducedDateField(forms.CharField):
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a ``dates.PartialDate``): a real date of
+    a four-digit year from 1000 on."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            value = dates.parse_reduced_date(text)
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None
+        if value.year < FIRST_FILTER_YEAR:
+            raise ValidationError("Give a year of four digits, from 1000.", code="invalid")
+        return value
+
+
+def range_error(start, end):
+    """What is wrong with a ``from``–``to`` range (partial dates or None), or None."""
+    if start is not None and end is not None and end.last_day < start.first_day:
+        return f"The range ends ({end}) before it starts ({start}): swap from and to."
+    return None
+
+
+def starts_by(last_day):
+    """Q for dated meetings whose period starts on or before ``last_day`` (a range's end)."""
+    return Q(start_date__lte=last_day)
+
+
+def ends_from(first_day):
+    """Q for dated meetings whose period ends on or after ``first_day`` (a range's start).
+
+    A period ends on ``end_date`` when one is stored (the last day of its own period),
+    else at the end of the start's period; as every start is the first day of its
+    period, that end is on or after ``first_day`` exactly when the start is on or after
+    the first day of ``first_day``'s period at the meeting's precision.
+    """
+    by_precision = [
+        (DatePrecision.DAY, first_day),
+        (DatePrecision.MONTH, first_day.replace(day=1)),
+        (DatePrecision.YEAR, datetime.date(first_day.year, 1, 1)),
+    ]
+    condition = Q(end_date__gte=first_day)
+    for precision, first in by_precision:
+        condition |= Q(end_date=None, date_precision=precision, start_date__gte=first)
+    return condition
