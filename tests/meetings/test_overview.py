@@ -279,10 +279,29 @@ def test_overview_queries_do_not_grow_with_rows(client, django_assert_num_querie
             date_precision="year",
         )
         make_organizer(meeting)
-    # years and tracks (count table), pairs, cities, organisers, series
-    with django_assert_num_queries(5):
+    # years and tracks (count table), pairs, cities, organisers (links, conveners), series
+    with django_assert_num_queries(6):
         assert client.get(OVERVIEW).status_code == 200
     series = Meeting.objects.order_by("pk").first().series.slug
-    # a filter the count table cannot answer: its choice, then the same five
-    with django_assert_num_queries(6):
+    # a filter the count table cannot answer: its choice, then the same six
+    with django_assert_num_queries(7):
         assert client.get(f"{OVERVIEW}?series={series}").status_code == 200
+
+
+def test_organisers_count_series_conveners_once_as_the_listing_does(client):
+    institute = make_organization(name="Institute", slug="institute")
+    other = make_organization(name="Other", slug="other")
+    series = make_series(convener=institute)
+    make_organizer(make_meeting(series=series), institute, role="host")  # both ways: once
+    make_meeting(series=series)  # convened only
+    make_organizer(make_meeting(), institute)
+    make_organizer(make_organizer(make_meeting(), other).meeting, institute)
+    response = client.get(OVERVIEW)
+    assert [(label, link.count) for label, link in response.context["organizers"]] == [
+        ("Institute", 4),
+        ("Other", 1),
+    ]
+    chosen = client.get(OVERVIEW + "?organization=other").context["organizers"]
+    assert [(label, link.count) for label, link in chosen] == [("Other", 1)]
+    for _label, link in response.context["organizers"]:
+        assert data_total(client.get(f"/meetings/?{link.query.urlencode()}")) == link.count
