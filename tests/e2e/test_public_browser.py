@@ -143,6 +143,8 @@ def test_listing_is_keyboard_usable(live_server, page):
         "/meetings/talks-in-berlin/",
         "/people/",
         "/people/joel-wit/",
+        "/overview/",
+        "/overview/?city=berlin&track=1",
     ],
 )
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
