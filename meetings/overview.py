@@ -11,12 +11,12 @@ the series, never the meetings.
 
 from itertools import combinations
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 
 from backchannel.cache import cached_public
 
 from .counts import Year, counted, counted_filters_only, filter_key, offered_year
-from .models import NO_YEAR, MeetingOrganizer, Track
+from .models import NO_CITY, NO_YEAR, MeetingOrganizer, Track
 
 TOP_PAIRS = 15
 TOP_PLACES = 15  # cities and organisers
@@ -38,7 +38,7 @@ def overview_numbers(filterset):
         "total": sum(n for _year, _track, n in groups),
         "groups": groups,
         "pairs": party_pairs(filterset.qs),
-        "cities": city_rows(filterset.qs),
+        "cities": city_rows(filterset),
         "organizers": organizer_rows(filterset),
         "series": series[:TOP_SERIES],
         "series_count": len(series),
@@ -91,10 +91,21 @@ def _codes(parties):
     return {str(code).strip() for code in parties or [] if str(code).strip()}
 
 
-def city_rows(qs):
-    """[(slug, name, country code, meetings)] of the cities that host most."""
+def city_rows(filterset):
+    """[(slug, name, country code, meetings)] of the cities that host most: from the
+    count table when it can answer the filter."""
+    if counted_filters_only(filterset):
+        rows = (
+            counted(filterset)
+            .exclude(city=NO_CITY)
+            .values_list("city__slug", "city__name", "city__country")
+            .annotate(n=Sum("meetings"))
+            .filter(n__gt=0)
+            .order_by("-n", "city__name", "city__slug")
+        )
+        return [(slug, name, str(code or ""), n) for slug, name, code, n in rows[:TOP_PLACES]]
     rows = (
-        qs.exclude(city=None)
+        filterset.qs.exclude(city=None)
         .order_by()
         .values_list("city__slug", "city__name", "city__country")
         .annotate(n=Count("pk"))
@@ -107,29 +118,31 @@ def organizer_rows(filterset):
     """[(slug, name, meetings)] of the organisations that organise most: in any role, or
     as the convener of the meeting's series (as ``organization=`` selects them).
 
-    Two GROUP BYs: the organisers' links, then the series' conveners with how many of
-    their meetings they also organise (counted once). With the organisation filter
+    Two GROUP BYs, no subquery per meeting: the organisers' links (with how many of
+    those meetings the organisation also convenes through their series, so each
+    meeting counts once), then the series' conveners. With the organisation filter
     on, only the chosen organisations: a meeting another one also organised is in the
     result, but no listing selects "this one and one of those"."""
     result = filterset.qs.order_by().values("pk")
     chosen = [value.pk for value in filterset.active("organization")]
-    links = MeetingOrganizer.objects.public().filter(meeting__in=result).order_by()
+    # ``result`` is public already: no second join on the meetings' visibility.
+    links = MeetingOrganizer.objects.filter(meeting__in=result).order_by()
     convened = filterset.qs.exclude(series__convener=None).order_by()
     if chosen:
         links = links.filter(organization__in=chosen)
         convened = convened.filter(series__convener__in=chosen)
     totals = {}
-    for slug, name, n in links.values_list("organization__slug", "organization__name").annotate(
-        n=Count("meeting", distinct=True)
+    both = Q(organization=F("meeting__series__convener"))
+    for slug, name, n, overlap in links.values_list(
+        "organization__slug", "organization__name"
+    ).annotate(
+        n=Count("meeting", distinct=True), overlap=Count("meeting", distinct=True, filter=both)
     ):
-        totals[(slug, name)] = n
-    also_linked = MeetingOrganizer.objects.filter(
-        meeting=OuterRef("pk"), organization=OuterRef("series__convener")
-    )
-    for slug, name, n, both in convened.values_list(
+        totals[(slug, name)] = n - overlap
+    for slug, name, n in convened.values_list(
         "series__convener__slug", "series__convener__name"
-    ).annotate(n=Count("pk"), both=Count("pk", filter=Q(Exists(also_linked)))):
-        totals[(slug, name)] = totals.get((slug, name), 0) + n - both
+    ).annotate(n=Count("pk")):
+        totals[(slug, name)] = totals.get((slug, name), 0) + n
     ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0][1], item[0][0]))
     return [(slug, name, n) for (slug, name), n in ranked[:TOP_PLACES]]
 
