@@ -53,6 +53,12 @@ def year_track_table(groups, params):
     return {"rows": rows, "tracks": [(track, TRACK_LABELS[track]) for track in tracks]}
 
 
+def undated_link(groups, params):
+    """The "date unknown" count beside the chart, linked to its listing (None if none)."""
+    n = sum(count for year, _track, count in groups if year is None)
+    return link(params, n, year=[UNKNOWN]) if n else None
+
+
 def _track_cell(params, year, track, n):
     if not n:
         return None

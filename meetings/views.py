@@ -110,6 +110,7 @@ def overview_context(filterset, query):
         "total": charts.Link(numbers["total"], query),
         "chart": charts.stacked_chart(numbers["groups"]),
         "table": charts.year_track_table(numbers["groups"], query),
+        "undated": charts.undated_link(numbers["groups"], query),
         "pairs": charts.pair_links(numbers["pairs"], query, parties),
         "cities": charts.place_links(numbers["cities"], query, "city"),
         "organizers": charts.place_links(numbers["organizers"], query, "organization"),

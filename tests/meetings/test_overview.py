@@ -45,6 +45,8 @@ def test_overview_of_the_demo_record(client):
     pairs = [(label, link.count) for label, link in response.context["pairs"]]
     assert pairs == [("North Korea – United States", 5)]
     assert response.context["chart"] is None  # nothing dated to draw
+    assert response.context["undated"].count == 5
+    assert response.context["undated"].query.urlencode() == "year=unknown"
 
 
 def test_overview_of_the_demo_record_meets_no_hidden_person(client):
