@@ -56,6 +56,8 @@ def listing_results(filterset, params):
     selected_years = {year for year in filterset.active("year") if year != UNKNOWN_YEAR}
     facets = {name: build_facet(filterset, params, name, total, rows[name]) for name in rows}
     dated = [row for row in rows["year"] if row[0] != UNKNOWN_YEAR]
+    if filterset.active("year"):  # only the years chosen, perhaps none ("unknown" alone)
+        dated = [row for row in dated if int(row[0]) in selected_years]
     return {
         "total": total,
         "facets": facets,

@@ -1,13 +1,13 @@
-"""The values of the listing's newer parameters and the conditions they select by:
-``party`` (a country at the table), ``year=unknown`` and the ``from``/``to`` range.
-
-Kept apart from meetings/filters.py, which puts them together with the others.
+"""The pieces meetings/filters.py builds the listing's parameters from: repeated
+values (OR, or AND for ``party``), and the values and conditions of ``year`` (with
+``unknown``), ``party`` (a country at the table) and the ``from``/``to`` range.
 """
 
 import datetime
 import functools
 import re
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, Q, Value
@@ -21,6 +21,7 @@ from .models import DatePrecision
 UNKNOWN_YEAR = "unknown"  # ``year=unknown``: the meetings no source dates
 FIRST_FILTER_YEAR = 1000  # a year in a URL has four digits
 PARTY_CODE = re.compile(r"[A-Z]{2}\Z")
+ASCII_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
 
 
 class YearField(forms.RegexField):
@@ -88,6 +89,10 @@ class ReducedDateField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
+        if not ASCII_DATE.fullmatch(text):  # \d would take other scripts' digits
+            raise ValidationError(
+                f"“{text}” is not a date: write 2019, 2019-03 or 2019-03-15.", code="invalid"
+            )
         try:
             value = dates.parse_reduced_date(text)
         except ValueError as error:
@@ -126,3 +131,64 @@ def ends_from(first_day):
     for precision, first in by_precision:
         condition |= Q(end_date=None, date_precision=precision, start_date__gte=first)
     return condition
+
+
+class ValueListField(forms.Field):
+    """A repeated parameter whose every value must pass ``child``; the result is a list."""
+
+    widget = forms.SelectMultiple
+
+    def __init__(self, *, child, **kwargs):
+        self.child = child
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if not isinstance(value, list | tuple):
+            raise ValidationError("Give one value per parameter.", code="invalid_list")
+        return [self.child.clean(item) for item in value]
+
+
+class AnyOfFilter(django_filters.Filter):
+    """OR of ``condition(value)`` over every value of a repeated parameter (each checked
+    by ``child``)."""
+
+    field_class = ValueListField
+
+    def __init__(self, *, condition, **kwargs):
+        self.condition = condition
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        combined = Q()
+        for item in sorted(set(value), key=str):
+            combined |= self.condition(item)
+        return qs.filter(combined)
+
+
+class AllOfFilter(AnyOfFilter):
+    """AND of ``condition(value)`` over every value of a repeated parameter."""
+
+    def filter(self, qs, value):
+        for item in sorted(set(value or ()), key=str):
+            qs = qs.filter(self.condition(item))
+        return qs
+
+
+class DateBoundFilter(django_filters.Filter):
+    """One end of the ``from``–``to`` range: a date as precise as the user knows it."""
+
+    field_class = ReducedDateField
+
+
+class RangeForm(forms.Form):
+    """The filter form, checking that ``from`` and ``to`` make a range."""
+
+    def clean(self):
+        data = super().clean()
+        if message := range_error(data.get("from"), data.get("to")):
+            self.add_error("to", message)
+        return data

@@ -7,7 +7,6 @@ parameter ORs its values (``party`` and ``with`` AND them); different parameters
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
@@ -21,12 +20,14 @@ from backchannel.parameters import (
 )
 
 from .filter_fields import (
+    AllOfFilter,
+    AnyOfFilter,
+    DateBoundFilter,
     PartyField,
-    ReducedDateField,
+    RangeForm,
     YearField,
     ends_from,
     party_condition,
-    range_error,
     starts_by,
     year_condition,
 )
@@ -48,78 +49,22 @@ SORT_NEWEST, SORT_OLDEST = "-date", "date"
 SORT_CHOICES = [(SORT_NEWEST, "Newest first"), (SORT_OLDEST, "Oldest first")]
 
 
-class ValueListField(forms.Field):
-    """A repeated parameter whose every value must pass ``child``; the result is a list."""
-
-    widget = forms.SelectMultiple
-
-    def __init__(self, *, child, **kwargs):
-        self.child = child
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if not value:
-            return []
-        if not isinstance(value, list | tuple):
-            raise ValidationError("Give one value per parameter.", code="invalid_list")
-        return [self.child.clean(item) for item in value]
-
-
-class AnyOfFilter(django_filters.Filter):
-    """OR of ``condition(value)`` over every value of a repeated parameter (each checked
-    by ``child``)."""
-
-    field_class = ValueListField
-
-    def __init__(self, *, condition, **kwargs):
-        self.condition = condition
-        super().__init__(**kwargs)
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        combined = Q()
-        for item in sorted(set(value), key=str):
-            combined |= self.condition(item)
-        return qs.filter(combined)
-
-
-class AllOfFilter(AnyOfFilter):
-    """AND of ``condition(value)`` over every value of a repeated parameter."""
-
-    def filter(self, qs, value):
-        for item in sorted(set(value or ()), key=str):
-            qs = qs.filter(self.condition(item))
-        return qs
-
-
-class DateBoundFilter(django_filters.Filter):
-    """One end of the ``from``–``to`` range: a date as precise as the user knows it."""
-
-    field_class = ReducedDateField
-
-
 def _country_choices():
     return [(country.code, country.name) for country in countries]
 
 
-KEYWORD_NAMES = {"from_": "from", "with_": "with"}
+KEYWORD_NAMES = {"from_": "from", "with_": "with"}  # parameters named like Python keywords
 
 
-class MeetingFilterForm(forms.Form):
-    """The filter form's rules across parameters: ``from`` and ``to`` make a range, and
-    ``with`` narrows a ``person``'s meetings, so it needs one."""
+class MeetingFilterForm(RangeForm):
+    """The filter form: ``from`` and ``to`` make a range, and ``with`` narrows a
+    ``person``'s meetings, so it needs one."""
 
     def clean(self):
         data = super().clean()
-        if message := range_error(data.get("from"), data.get("to")):
-            self.add_error("to", message)
         if data.get("with") and not data.get("person") and "person" not in self.errors:
-            self.add_error(
-                "with",
-                "Give a person too: with= keeps the meetings of person= "
-                "that also name this person.",
-            )
+            message = "Give a person too: with= keeps the meetings of person= that also name them."
+            self.add_error("with", forms.ValidationError(message))
         return data
 
 
@@ -199,8 +144,7 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
 
     @classmethod
     def get_filters(cls):
-        """``from`` and ``with`` are Python keywords: the filters are declared as ``from_``
-        and ``with_``."""
+        """``from`` and ``with`` are Python keywords: declared as ``from_`` and ``with_``."""
         filters = super().get_filters()
         return {KEYWORD_NAMES.get(name, name): f for name, f in filters.items()}
 

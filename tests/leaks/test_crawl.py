@@ -21,6 +21,8 @@ START = [
     "/",
     "/meetings/",
     "/meetings/?sort=date",
+    "/meetings/?party=KP&party=US&year=unknown&year=2017",
+    "/meetings/?from=2015-06&to=2017",
     "/people/",
     "/people/?country=US",
     "/meetings/export.csv",

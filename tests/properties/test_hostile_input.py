@@ -46,6 +46,10 @@ MEETING_PARAMETERS = (
     "person",
     "series",
     "status",
+    "organization",
+    "party",
+    "from",
+    "to",
     "q",
     "sort",
     "page",
@@ -55,9 +59,11 @@ EXPORTS = ("/meetings/export.csv", "/meetings/export.json", "/meetings/calendar.
 
 MAX_VALUES = 50  # backchannel.parameters.MAX_VALUES_PER_PARAMETER, restated on purpose
 MAX_WORDS = 10  # backchannel.parameters.MAX_SEARCH_WORDS
-SINGLE_VALUED = frozenset({"q", "sort", "page"})
+SINGLE_VALUED = frozenset({"q", "sort", "page", "from", "to"})
 YEAR = re.compile(r"^[1-9][0-9]{3}\Z")
 PAGE = re.compile(r"^[1-9][0-9]{0,8}\Z")
+PARTY = re.compile(r"^[A-Z]{2}\Z")
+REDUCED_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
 COUNTRY_CODES = frozenset(code for code, _ in countries)
 SORTS = frozenset({"", "-date", "date"})
 
@@ -192,6 +198,36 @@ SAMPLES = {
     "sort": ("-date", "date", "", "title", "-date; DROP TABLE x", "start_date"),
     "page": ("1", "2", "0", "-1", "1e3", "01", "abc", "999999999", "9999999999", " 1", ""),
     "organization": ("ncnk", "hidden-org", "NCNK"),
+    "party": ("KP", "US", "NO", "kp", "XX", "", "K P", "KPUS", "CN"),
+    "from": (
+        "2017",
+        "2017-06",
+        "2016-02-29",
+        "2017-02-29",
+        "2019-13",
+        "0999",
+        "99999",
+        "",
+        " 2017 ",
+        "2017-6",
+        "٢٠١٧",
+        "2018-01-01",
+        "1850",
+        "3000",
+    ),
+    "to": (
+        "2017",
+        "2017-10",
+        "2017-09-30",
+        "2016",
+        "2019-02-30",
+        "2019-00",
+        "",
+        "2017-10-1",
+        "2199-12-31",
+        "9999-12-31",
+        "1000",
+    ),
 }
 
 VALID = {
@@ -207,6 +243,9 @@ VALID = {
     "sort": ("-date", "date"),
     "page": ("1", "2"),
     "organization": ("ncnk",),
+    "party": ("KP", "US", "CN"),
+    "from": ("2016", "2017-06", "2017-10-15"),
+    "to": ("2017", "2018-01", "2016-12-31"),
 }
 
 any_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)
@@ -307,13 +346,45 @@ def valid_checks(slugs):
         "series": all_in(slugs["series"]),
         "organization": all_in(slugs["organization"]),
         "country": all_in(COUNTRY_CODES),
-        "year": lambda values: all(YEAR.match(value.strip()) for value in values),
+        "year": lambda values: all(
+            YEAR.match(value.strip()) or value.strip() == "unknown" for value in values
+        ),
+        "party": lambda values: all(PARTY.match(v) and v in COUNTRY_CODES for v in values),
+        "from": lambda values: reduced_date(values[-1]) is not False,
+        "to": lambda values: reduced_date(values[-1]) is not False,
         "track": all_in(set(Track.values)),
         "status": all_in(set(Status.values)),
         # Single-valued (a repeat is refused earlier); surrounding whitespace is stripped.
         "q": lambda values: len(values[-1].strip()) <= 200 and len(values[-1].split()) <= MAX_WORDS,
         "sort": lambda values: values[-1] in SORTS,
     }
+
+
+def reduced_date(text):
+    """(first day, last day) of a from/to value, None when empty, False when refused."""
+    text = text.strip()
+    if not text:
+        return None
+    found = REDUCED_DATE.match(text)
+    if not found or int(found.group(1)) < 1000:
+        return False
+    year, month, day = (int(part) if part else None for part in found.groups())
+    try:
+        first = datetime.date(year, month or 1, day or 1)
+        if day:
+            return first, first
+        last_month = month or 12
+        following = datetime.date(year + (last_month == 12), last_month % 12 + 1, 1)
+        return first, following - datetime.timedelta(days=1)
+    except (ValueError, OverflowError):
+        return False
+
+
+def range_reversed(params):
+    """Whether valid ``from`` and ``to`` make a range that ends before it starts."""
+    start = reduced_date(params.get("from", [""])[-1])
+    end = reduced_date(params.get("to", [""])[-1])
+    return bool(start and end and end[1] < start[0])
 
 
 def refused_before_filtering(name, values):
@@ -337,6 +408,8 @@ def expected_errors(params, filters, checks, *, paged):
     }
     if not named:
         named = {name for name in filters if name in params and not checks[name](params[name])}
+        if not named & {"from", "to"} and "to" in filters and range_reversed(params):
+            named.add("to")
     if paged and "page" in params and not PAGE.match(params["page"][-1]):
         named.add("page")
     return named
