@@ -13,7 +13,14 @@ class PageSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", "meetings:list", "people:list", "organizations:list", "series:list"]
+        return [
+            "home",
+            "meetings:list",
+            "people:list",
+            "organizations:list",
+            "series:list",
+            "overview",
+        ]
 
     def location(self, item):
         return reverse(item)

@@ -4,6 +4,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 
+from meetings import views as meeting_views
+
 from . import views
 from .sitemaps import SITEMAPS
 
@@ -14,6 +16,8 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("organizations/", include("people.organization_urls")),
     path("series/", include("meetings.series_urls")),
+    path("overview/", meeting_views.overview, name="overview"),
+    path("overview/chart.svg", meeting_views.overview_chart, name="overview_chart"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

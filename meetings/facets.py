@@ -116,7 +116,7 @@ def chip_label(name, value, filterset):
         return dict(filterset.filters["status"].extra["choices"])[value]
     if name == "country":
         return dict(filterset.form.fields["country"].choices)[value]
-    if name == "person":
+    if name in ("person", "with"):
         return value.full_name
     return str(getattr(value, "name", value))
 

@@ -2,10 +2,11 @@
 
 Every choice set comes from a public queryset, so a slug that exists only on
 confidential records is as invalid as one that does not exist. Repeating a
-parameter ORs its values; different parameters AND together.
+parameter ORs its values (``party`` and ``with`` AND them); different parameters AND.
 """
 
 import django_filters
+from django import forms
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
@@ -50,6 +51,21 @@ SORT_CHOICES = [(SORT_NEWEST, "Newest first"), (SORT_OLDEST, "Oldest first")]
 
 def _country_choices():
     return [(country.code, country.name) for country in countries]
+
+
+KEYWORD_NAMES = {"from_": "from", "with_": "with"}  # parameters named like Python keywords
+
+
+class MeetingFilterForm(RangeForm):
+    """The filter form: ``from`` and ``to`` make a range, and ``with`` narrows a
+    ``person``'s meetings, so it needs one."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("with") and not data.get("person") and "person" not in self.errors:
+            message = "Give a person too: with= keeps the meetings of person= that also name them."
+            self.add_error("with", forms.ValidationError(message))
+        return data
 
 
 class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
@@ -114,17 +130,23 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
         validators=[validate_search_words],
     )
     sort = django_filters.ChoiceFilter(label="Sort", choices=SORT_CHOICES, method="keep")
+    with_ = django_filters.ModelMultipleChoiceFilter(
+        label="With",
+        queryset=public_people(),
+        to_field_name="slug",
+        method="filter_with",
+    )
 
     class Meta:
         model = Meeting
         fields = []
-        form = RangeForm
+        form = MeetingFilterForm
 
     @classmethod
     def get_filters(cls):
-        """``from`` is a Python keyword: the filter is declared as ``from_``."""
+        """``from`` and ``with`` are Python keywords: declared as ``from_`` and ``with_``."""
         filters = super().get_filters()
-        return {("from" if name == "from_" else name): f for name, f in filters.items()}
+        return {KEYWORD_NAMES.get(name, name): f for name, f in filters.items()}
 
     def filter_organization(self, qs, name, value):
         """Meetings an organisation organises in any role, or convenes through their series."""
@@ -152,6 +174,15 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
             meeting=OuterRef("pk"), person__in=value
         )
         return qs.filter(Exists(named))
+
+    def filter_with(self, qs, name, value):
+        """Meetings where each of ``value`` is publicly named (``person`` does the rest)."""
+        for person in sorted(value, key=lambda person: person.pk):
+            named = Participation.objects.publicly_named().filter(
+                meeting=OuterRef("pk"), person=person
+            )
+            qs = qs.filter(Exists(named))
+        return qs
 
     def search(self, qs, name, value):
         """Every word must appear in a title, summary, venue, occasion or public name."""

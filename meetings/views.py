@@ -8,11 +8,14 @@ from django.views.decorators.http import require_safe
 
 from backchannel.cache import cached_public_page
 from backchannel.listpage import ListPage
+from backchannel.text import xml_safe
 
+from . import charts
 from .citation import bibtex_entry, bibtex_key, citation_text
-from .facets import filter_options, listing_results
-from .filters import EXPORT_PARAMETERS, SORT_CHOICES, MeetingFilter
+from .facets import build_chips, filter_options, listing_results
+from .filters import EXPORT_PARAMETERS, SORT_CHOICES, MeetingFilter, export_filter
 from .models import Meeting, MeetingOrganizer, Participation, Quote, Source, Status, Track
+from .overview import cached_overview
 
 SERIES_OTHERS = 10
 MORE_FILTERS = ("country", "status", "topic", "series", "from", "to")  # the rest show as facets
@@ -154,3 +157,67 @@ def meeting_citation(request, slug):
     response = HttpResponse(entry, content_type="application/x-bibtex; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{bibtex_key(meeting.slug)}.bib"'
     return response
+
+
+def overview_context(filterset, query):
+    """The overview's sections: every number a ``charts.Link`` over ``query``."""
+    numbers = cached_overview(filterset)
+    parties = (
+        [str(code) for code in filterset.active("party")] if "party" in filterset.filters else []
+    )
+    return {
+        "total": charts.Link(numbers["total"], query),
+        "chart": charts.stacked_chart(numbers["groups"]),
+        "table": charts.year_track_table(numbers["groups"], query),
+        "undated": charts.undated_link(numbers["groups"], query),
+        "pairs": charts.pair_links(numbers["pairs"], query, parties),
+        "cities": charts.place_links(numbers["cities"], query, "city"),
+        "organizers": charts.place_links(numbers["organizers"], query, "organization"),
+        "series": charts.series_links(numbers["series"], query),
+        "series_count": numbers["series_count"],
+        "new_series": numbers["new_series"],
+    }
+
+
+@require_safe
+@cached_public_page(parameters=EXPORT_PARAMETERS.known)
+def overview(request):
+    """The record by year, track, pair of countries, city, organiser and series."""
+    filterset, errors = export_filter(request)
+    query = EXPORT_PARAMETERS.kept(request.GET)
+    context = {"errors": errors, "query": query, "filtered": bool(query)}
+    if errors:
+        return render(request, "meetings/overview.html", context, status=400)
+    context |= overview_context(filterset, query)
+    context["chips"] = build_chips(filterset, query)
+    context["chart_query"] = export_query(request.GET)
+    return render(request, "meetings/overview.html", context)
+
+
+def chart_caption(filterset, query):
+    """'Filters: City: Berlin; Track: 1.5', or 'All public meetings': XML-safe text."""
+    labels = [chip.label for chip in build_chips(filterset, query)]
+    return xml_safe("Filters: " + "; ".join(labels) if labels else "All public meetings")
+
+
+@require_safe
+@cached_public_page(parameters=EXPORT_PARAMETERS.known)
+def overview_chart(request):
+    """The chart of meetings per year by track alone, as an SVG image."""
+    filterset, errors = export_filter(request)
+    if errors:
+        lines = [f"Parameter {name}: {message}" for name, message in errors]
+        return HttpResponse(
+            "\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8"
+        )
+    numbers = cached_overview(filterset)
+    undated = sum(n for year, _track, n in numbers["groups"] if year is None)
+    chart = charts.stacked_chart(numbers["groups"])
+    context = charts.standalone_layout(chart) | {
+        "chart": chart,
+        "caption": chart_caption(filterset, EXPORT_PARAMETERS.kept(request.GET)),
+        "total": numbers["total"],
+        "undated": undated,
+        "drawn": timezone.now().date(),
+    }
+    return render(request, "meetings/overview_chart.svg", context, content_type="image/svg+xml")

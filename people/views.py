@@ -1,6 +1,6 @@
 """Public people pages: the listing and each person's page with their meeting history."""
 
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -18,7 +18,7 @@ from meetings.models import (
 from .filters import PersonFilter, affiliating_organizations
 from .models import Affiliation
 
-CO_PARTICIPANTS = 10
+MET_WITH = 30  # the people shown under "Met with"
 
 
 def with_meeting_stats(people):
@@ -78,17 +78,43 @@ def person_list(request):
     return PersonList(request).response()
 
 
-def co_participants(person):
-    """The publicly named people met most often in public meetings: one aggregate query."""
+def met_with(person):
+    """The people publicly named on another side at a public meeting where ``person`` is
+    named, most shared meetings first: [{slug, name, meetings, latest}] where
+    ``meetings`` counts every public meeting naming both (the listing's
+    ``?person=…&with=…``) and ``latest`` is the latest of them. Anonymised and
+    unnamed participants are never read. Two queries: the counts, then the latest
+    meetings of the people shown."""
     named = Participation.objects.publicly_named()
-    their_meetings = named.filter(person=person).values("meeting_id")
-    return (
-        named.filter(meeting_id__in=their_meetings)
+    theirs = named.filter(person=person).values("meeting_id")
+    my_side = named.filter(person=person, meeting=OuterRef("meeting")).values("side")[:1]
+    rows = list(
+        named.filter(meeting_id__in=theirs)
         .exclude(person=person)
-        .values(slug=F("person__slug"), name=F("person__full_name"))
-        .annotate(meetings=Count("pk"))
-        .order_by("-meetings", "person__sort_name")[:CO_PARTICIPANTS]
+        .annotate(my_side=Subquery(my_side))
+        .values("person_id", slug=F("person__slug"), name=F("person__full_name"))
+        .annotate(
+            meetings=Count("meeting_id", distinct=True),
+            across=Count("pk", filter=~Q(side=F("my_side"))),
+        )
+        .filter(across__gt=0)
+        .order_by("-meetings", "person__sort_name", "person__full_name", "person_id")[:MET_WITH]
     )
+    latest = _latest_shared(named, theirs, [row["person_id"] for row in rows])
+    return [row | {"latest": latest.get(row["person_id"])} for row in rows]
+
+
+def _latest_shared(named, theirs, people):
+    """{person id: the latest public meeting shared with them} for ``people``."""
+    shared = (
+        named.filter(meeting_id__in=theirs, person_id__in=people)
+        .select_related("meeting")
+        .order_by("person_id", F("meeting__start_date").desc(nulls_last=True), "-meeting_id")
+    )
+    latest = {}
+    for participation in shared:
+        latest.setdefault(participation.person_id, participation.meeting)
+    return latest
 
 
 def meeting_history(person):
@@ -115,6 +141,6 @@ def person_detail(request, slug):
         "first_meeting": dated[-1] if dated else None,
         "last_meeting": dated[0] if dated else None,
         "quotes": Quote.objects.public().filter(person=person).select_related("meeting"),
-        "co_participants": co_participants(person),
+        "met_with": met_with(person),
     }
     return render(request, "people/person_detail.html", context)

@@ -31,6 +31,7 @@ LAYERS = [
     (r"(people\.models|meetings\.models(\..*)?)", MODELS),
     (r"meetings\.(derived|count_triggers|services|filters|search|counts|facets)", DOMAIN),
     (r"meetings\.(export_records|new_records|filter_fields)", DOMAIN),
+    (r"meetings\.(overview|charts)", DOMAIN),
     (r"people\.(services|filters)", DOMAIN),
     (r"(people|meetings)\.(views|exports|ical|feeds|admin|forms|resources|urls)", SURFACES),
     (r"meetings\.(admin_catalogue|admin_review|date_fields|series_views|series_urls)", SURFACES),

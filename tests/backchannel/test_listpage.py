@@ -47,7 +47,7 @@ def test_every_listing_names_its_parameters_once_in_its_filterset():
     meetings, people = MeetingFilter.base_filters, PersonFilter.base_filters
     assert list(meetings) == [
         "city", "country", "year", "track", "topic", "person", "series", "status",
-        "organization", "party", "from", "to", "q", "sort",
+        "organization", "party", "from", "to", "q", "sort", "with",
     ]  # fmt: skip
     assert list(people) == ["country", "organization", "q"]
 

@@ -31,3 +31,8 @@ def test_sitemap_lists_public_organizations_and_series_only(client, demo):
     assert "http://testserver/series/berlin-channel/" in text
     assert "hidden-org" not in text
     assert "hidden-s/" not in text
+
+
+def test_sitemap_lists_the_overview(client, demo):
+    text = body(client.get("/sitemap.xml"))
+    assert "<loc>http://testserver/overview/</loc>" in text

@@ -160,6 +160,8 @@ def test_listing_is_keyboard_usable(live_server, page):
         "/series/",
         "/series/berlin-channel/",
         "/series/?q=nothing",
+        "/overview/",
+        "/overview/?city=berlin&track=1",
     ],
 )
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])

@@ -103,8 +103,10 @@ def site():
         summary=secret("summary"),
         internal_notes=secret("notes"),
         series=DialogueSeries.objects.create(name=secret("series"), slug=secret("series")),
+        parties=["FI", "IS"],  # a pair of sides no public meeting has
         visibility=Visibility.CONFIDENTIAL,
     )
+    make_organizer(confidential, make_organization(name=secret("host"), slug=secret("host")))
     confidential.topics.add(make_topic(name=secret("topic"), slug=secret("topic")))
     confidential.sources.add(
         make_source(title=secret("source"), url=f"https://example.org/{MARKER}")

@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from meetings.models import Visibility
 from tests.leaks.conftest import MARKER, secret
 from tests.leaks.crawler import crawl
 from tests.pages import body, parse
@@ -30,6 +31,8 @@ START = [
     "/meetings/export.json",
     "/meetings/export.json?track=1.5",
     "/meetings/calendar.ics",
+    "/overview/",
+    "/overview/chart.svg?track=1.5&city=berlin",
     "/meetings/feed/",
     "/sitemap.xml",
     "/robots.txt",
@@ -75,6 +78,34 @@ def test_every_facet_count_is_its_target_total(client, site):
                 assert parse(target).total == int(attributes["data-count"]), href
                 checked += 1
     assert checked > 20, checked
+
+
+@pytest.mark.usefixtures("small_pages")
+def test_every_overview_number_is_its_target_total(client, site):
+    responses = crawl(client, ["/overview/", "/overview/?city=berlin"], max_depth=1)
+    checked = 0
+    for url in ("/overview/", "/overview/?city=berlin"):
+        for href, attributes in parse(responses[url]).links:
+            if "data-count" in attributes:
+                assert parse(responses[href]).total == int(attributes["data-count"]), href
+                checked += 1
+    assert checked > 15, checked
+
+
+OVERVIEW_PAGES = ["/overview/", "/overview/chart.svg", "/overview/?country=DE"]
+
+
+def test_a_confidential_meeting_changes_no_overview_number(client, site):
+    with_it = [body(client.get(url)) for url in OVERVIEW_PAGES]
+    confidential = site["confidential"]
+    confidential.delete()
+    assert [body(client.get(url)) for url in OVERVIEW_PAGES] == with_it
+    # The comparison can fail: the same meeting made public changes the numbers.
+    confidential.pk = None
+    confidential.slug = "now-public"
+    confidential.visibility = Visibility.PUBLIC
+    confidential.save()
+    assert [body(client.get(url)) for url in OVERVIEW_PAGES] != with_it
 
 
 @pytest.mark.parametrize(

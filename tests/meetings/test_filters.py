@@ -16,6 +16,8 @@ from tests.factories import (
     make_meeting,
     make_organization,
     make_organizer,
+    make_participation,
+    make_person,
     make_topic,
 )
 from tests.pages import body, data_total, facet_links, row_titles
@@ -87,6 +89,56 @@ def test_listing_person_filter_uses_named_participations_only(client, demo):
         "Undated contact",
     ]
     assert row_titles(client.get(LIST, {"person": "choe-son-hui"})) == ["Talks in Berlin"]
+
+
+def test_listing_with_narrows_person_to_meetings_naming_both(client, demo):
+    assert row_titles(client.get(LIST + "?person=joel-wit&with=choe-son-hui")) == [
+        "Talks in Berlin"
+    ]
+    # person repeated still ORs; with= then keeps the meetings naming its person too
+    other = make_person(full_name="Kim Other", slug="kim-other")
+    make_participation(demo["undated"], other, side="KP")
+    assert row_titles(client.get(LIST + "?person=choe-son-hui&person=kim-other")) == [
+        "Talks in Berlin",
+        "Undated contact",
+    ]
+    assert row_titles(client.get(LIST + "?person=choe-son-hui&person=kim-other&with=joel-wit")) == [
+        "Talks in Berlin",
+        "Undated contact",
+    ]
+    assert data_total(client.get(LIST + "?person=joel-wit&with=choe-son-hui&with=kim-other")) == 0
+
+
+def test_listing_with_reads_named_participations_only(client, demo):
+    hidden = make_person(full_name="Hidden Hal", slug="hidden-hal")
+    make_participation(demo["meeting"], hidden, side="KP", anonymised=True)
+    make_participation(make_meeting(), hidden)  # public elsewhere
+    assert data_total(client.get(LIST + "?person=joel-wit&with=hidden-hal")) == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?with=joel-wit",  # no person
+        "?person=joel-wit&with=nobody",
+        "?person=joel-wit&with=",
+        "?person=joel-wit&with=%00",
+        "?person=joel-wit&with=confidential-carl",
+    ],
+)
+def test_listing_bad_with_is_a_400_naming_it(client, demo, query):
+    carl = make_person(slug="confidential-carl")
+    make_participation(make_meeting(visibility=Visibility.CONFIDENTIAL), carl)
+    response = client.get(LIST + query)
+    assert response.status_code == 400
+    assert "<code>with</code>" in body(response)
+
+
+def test_listing_with_has_a_chip_removing_it(client, demo):
+    response = client.get(LIST + "?person=joel-wit&with=choe-son-hui")
+    html = body(response)
+    assert "With: Choe Son-hui" in html
+    assert 'href="/meetings/?person=joel-wit"' in html
 
 
 @pytest.mark.parametrize(

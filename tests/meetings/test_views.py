@@ -312,6 +312,20 @@ def test_filtered_listing_queries_do_not_grow_with_rows(
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("rows", ROWS)
+def test_with_listing_queries_do_not_grow_with_rows(
+    client, django_assert_num_queries, city, person, rows
+):
+    seed_meetings(rows, city, person)
+    partner = make_person(slug="partner")
+    for meeting in Meeting.objects.all():
+        make_participation(meeting, partner, side="KP")
+    # one validation query each for person and with, and the form's years
+    with django_assert_num_queries(LISTING_QUERIES + 3):
+        response = client.get("/meetings/", {"person": person.slug, "with": "partner"})
+    assert data_total(response) == rows
+
+
 NEWER_FILTERS = [
     {"party": ["KP", "US"], "organization": "convener", "year": ["2001", "2002"]},
     {"party": "US", "organization": "convener", "from": "2000-06", "to": "2002-02-03"},

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from meetings.models import Visibility
+from meetings.models import Participation, Visibility
 from people.models import Affiliation
 from tests.factories import (
     make_meeting,
@@ -16,7 +16,7 @@ from tests.factories import (
     make_source,
     seed_meetings,
 )
-from tests.pages import body, data_total
+from tests.pages import body, data_total, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_people_organization_of_non_public_person_is_invalid(client, demo):
     assert client.get("/people/", {"organization": "hidden-org"}).status_code == 400
 
 
-def test_person_page_history_first_last_and_met_most(client, demo):
+def test_person_page_history_first_last_and_met_with(client, demo):
     later = make_meeting(title="Later talks", start_date=datetime.date(2019, 3, 1))
     make_participation(later, demo["wit"], side="US", capacity="expert")
     make_participation(later, demo["choe"], side="KP", capacity="official")
@@ -71,9 +71,9 @@ def test_person_page_history_first_last_and_met_most(client, demo):
     ]
     assert response.context["first_meeting"].title == "Talks in Berlin"
     assert response.context["last_meeting"].title == "Later talks"
-    assert list(response.context["co_participants"]) == [
-        {"slug": "choe-son-hui", "name": "Choe Son-hui", "meetings": 2}
-    ]
+    assert [
+        (row["slug"], row["meetings"], row["latest"].title) for row in response.context["met_with"]
+    ] == [("choe-son-hui", 2, "Later talks")]
     assert "We listened more than we talked." in html
 
 
@@ -135,9 +135,62 @@ def test_person_page_queries_do_not_grow_with_history(
     client, django_assert_num_queries, city, person, rows
 ):
     seed_meetings(rows, city, person)
-    # person, affiliations, history, quotes, met most often
-    with django_assert_num_queries(5):
+    # person, affiliations, history, quotes; met with: the counts, the latest meetings
+    with django_assert_num_queries(6):
         assert client.get(person.get_absolute_url()).status_code == 200
+
+
+def met_with_rows(client, slug):
+    return [
+        (row["slug"], row["meetings"]) for row in client.get(f"/people/{slug}/").context["met_with"]
+    ]
+
+
+def test_met_with_is_people_named_on_another_side(client, demo):
+    colleague = make_person(full_name="Same Side Sam", slug="same-side-sam")
+    make_participation(demo["meeting"], colleague, side="US", capacity="expert")
+    partner = make_person(full_name="Other Side Olga", slug="other-side-olga", country="KP")
+    make_participation(demo["undated"], partner, side="KP", capacity="expert")
+    make_participation(demo["meeting"], partner, side="KP", capacity="expert")
+    # Olga also sits on the US side once: that meeting still counts as one shared with Wit.
+    shared = make_meeting(title="Shared side")
+    make_participation(shared, demo["wit"], side="US")
+    make_participation(shared, partner, side="US")
+    assert met_with_rows(client, "joel-wit") == [("other-side-olga", 3), ("choe-son-hui", 1)]
+    assert met_with_rows(client, "same-side-sam") == [("choe-son-hui", 1), ("other-side-olga", 1)]
+
+
+def test_met_with_counts_are_the_with_listing_totals(client, demo):
+    later = make_meeting(title="Later talks", start_date=datetime.date(2019, 3, 1))
+    make_participation(later, demo["wit"], side="US")
+    make_participation(later, demo["choe"], side="KP", capacity="official")
+    response = client.get("/people/choe-son-hui/")
+    links = {
+        href: int(attributes["data-count"])
+        for href, attributes in parse(response).links
+        if "data-count" in attributes
+    }
+    assert links == {"/meetings/?person=choe-son-hui&with=joel-wit": 2}
+    for href, count in links.items():
+        assert data_total(client.get(href)) == count
+
+
+def test_met_with_never_shows_anonymised_unnamed_or_hidden_people(client, demo):
+    hidden = make_person(full_name="Anonymous Anna", slug="anonymous-anna", country="KP")
+    make_participation(demo["meeting"], hidden, side="KP", anonymised=True)
+    make_participation(make_meeting(), hidden, side="KP")  # public elsewhere, alone
+    withheld = make_person(full_name="Withheld Will", slug="withheld-will", country="KP")
+    make_participation(demo["geneva_meeting"], demo["wit"], side="US")
+    make_participation(demo["geneva_meeting"], withheld, side="KP")
+    confidential = make_meeting(visibility=Visibility.CONFIDENTIAL)
+    make_participation(confidential, demo["wit"], side="US")
+    make_participation(confidential, hidden, side="KP")
+    Participation.objects.create(meeting=demo["meeting"], side="KP", capacity="official")
+    response = client.get("/people/joel-wit/")
+    assert [row["slug"] for row in response.context["met_with"]] == ["choe-son-hui"]
+    assert "Anonymous Anna" not in body(response)
+    assert "anonymous-anna" not in body(response)
+    assert met_with_rows(client, "anonymous-anna") == []
 
 
 def test_people_pagination_drops_unknown_parameters(client, settings):
