@@ -1,63 +1,49 @@
-"""The listing's ``q`` search on PostgreSQL: full text over GIN expression indexes.
+"""The listing's ``q``: every word must start a word of the meeting's search table.
 
-Each word of the query must start a word of a meeting's title, summary, venue or
-occasion, or of the full or other names of a person publicly named at it
-(``"wit"`` finds "Joel Wit", ``"marit"`` finds "maritime"), case-insensitively.
-Documents use the ``simple`` configuration (no stemming, no stop words), so a
-word is found as written. The expressions must stay identical to the indexes of
-migration meetings 0004_search_indexes, or PostgreSQL cannot use them.
-
-Other databases (SQLite) search substrings with ``icontains``: the same results
-whenever the words searched for are whole words or word starts.
+The table (meetings/search_index.py) holds, per public meeting, the folded words of
+its title, summary, venue and occasion and of the names of the people publicly
+named at it. A search is folded the same way and asks for all its words at once:
+SQLite through its FTS5 table, PostgreSQL through the GIN index on its ``tsvector``.
+``"marit"`` finds "maritime", ``"choe"`` finds "Ch'oe", ``"son-hui"`` finds
+"Sŏn-hŭi" and "Sonhui"; a word is found at the start of a word only.
 """
 
-import re
-
-from django.db.models import BooleanField, Q
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
-MEETING_DOCUMENT = (
-    "to_tsvector('simple'::regconfig, title || ' ' || summary || ' ' || venue || ' ' || occasion)"
-)
-PERSON_DOCUMENT = "to_tsvector('simple'::regconfig, full_name || ' ' || other_names)"
-WORD = re.compile(r"[^\W_]+")
+from .search_index import TABLE, query_groups
+
+SQLITE_IDS = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"  # noqa: S608 (a constant)
+POSTGRESQL_IDS = f"SELECT meeting_id FROM {TABLE} WHERE document @@ %s::tsquery"  # noqa: S608
 
 
-def prefix_query(term):
-    """A tsquery text in which every word of ``term`` starts a lexeme ("" if it has none)."""
-    return " & ".join(f"{word}:*" for word in WORD.findall(term.lower()))
+def _any_of(alternatives, word, both, either):
+    options = [both.join(word(part) for part in parts) for parts in alternatives]
+    return options[0] if len(options) == 1 else "(" + either.join(options) + ")"
 
 
-def matches(document, tsquery):
-    return RawSQL(  # noqa: S611 (constant SQL, the query text is a parameter)
-        f"{document} @@ to_tsquery('simple'::regconfig, %s)",
-        [tsquery],
-        output_field=BooleanField(),
+def fts5_query(groups):
+    """``"son"* AND "hui"*``: FTS5 query text (words hold only letters and digits)."""
+    return " AND ".join(
+        _any_of(alternatives, lambda part: f'"{part}"*', " AND ", " OR ") for alternatives in groups
     )
 
 
-def person_matches(tsquery):
-    """The participation's person has a matching name: the ids as an array first, so
-    PostgreSQL looks participations up by person instead of hashing all of them."""
-    return RawSQL(  # noqa: S611 (constant SQL, the query text is a parameter)
-        "person_id = ANY(ARRAY(SELECT id FROM people_person "  # noqa: S608 (constant SQL)
-        f"WHERE {PERSON_DOCUMENT} @@ to_tsquery('simple'::regconfig, %s)))",
-        [tsquery],
-        output_field=BooleanField(),
+def tsquery(groups):
+    """``'son':* & 'hui':*``: a tsquery literal, its lexemes taken as they are."""
+    return " & ".join(
+        _any_of(alternatives, lambda part: f"'{part}':*", " & ", " | ") for alternatives in groups
     )
 
 
-def full_text_condition(term, meetings, named_participations):
-    """Q for meetings matching ``term`` by their text or a publicly named participant.
-
-    Both querysets come from the caller (meetings/filters.py).
-    Returns None for a term without any word character: it restricts nothing.
-    """
-    tsquery = prefix_query(term)
-    if not tsquery:
+def search_condition(term, vendor):
+    """Q for meetings whose words match every word of ``term``; None when ``term`` has no
+    letter or digit (it restricts nothing)."""
+    groups = query_groups(term)
+    if not groups:
         return None
-    by_text = meetings.filter(matches(MEETING_DOCUMENT, tsquery)).values("pk")
-    by_name = named_participations.filter(person_matches(tsquery)).values("meeting_id")
-    # Two hashed id sets, built once per query: a page walks the listing-order index and
-    # stops after 25 matches (fast for common words; a rare word walks further).
-    return Q(pk__in=by_text.order_by()) | Q(pk__in=by_name.order_by())
+    if vendor == "postgresql":
+        ids = RawSQL(POSTGRESQL_IDS, [tsquery(groups)])  # noqa: S611 (constant SQL)
+    else:
+        ids = RawSQL(SQLITE_IDS, [fts5_query(groups)])  # noqa: S611 (constant SQL)
+    return Q(pk__in=ids)

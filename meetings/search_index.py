@@ -1,0 +1,145 @@
+"""The search table behind the listing's ``q``: one row of words per public meeting.
+
+A meeting's searchable words are those of its title, summary, venue and occasion
+(when it is public or withholds its participants) and the full and other names of
+the people publicly named at it (only when it is public: never an anonymised
+participant, never a participant of a meeting that withholds them). They are
+folded here, in Python, the same way on every database, and the database only
+looks words up:
+
+- lower case, diacritics removed (``Sŏn-hŭi`` is ``son-hui``), a few letters that
+  carry no combining mark spelled out (``ø`` ``o``, ``ł`` ``l``, ``ß`` ``ss``);
+- a chunk of text joined by apostrophes or hyphens gives its parts and the parts
+  joined (``Ch'oe``: ``ch``, ``oe``, ``choe``; ``Son-hui``: ``son``, ``hui``,
+  ``sonhui``);
+- in names, two neighbouring chunks joined too (``Choe Son Hui``: ``choeson``,
+  ``sonhui``), so ``Sonhui`` finds ``Son Hui`` and ``Son-hui``.
+
+SQLite keeps the words in an FTS5 table (``rowid`` is the meeting's id), PostgreSQL
+in a ``tsvector`` column built from the words as they are (``array_to_tsvector``:
+no parser, no dictionary) with a GIN index. Migration 0014 created both and filled
+them with a frozen copy of this module's rules; meetings/derived.py keeps them
+current on every write (``refresh``) and rebuilds them (``rebuild``).
+"""
+
+import re
+import unicodedata
+from itertools import pairwise
+
+from django.db import connections
+
+from .models import PUBLIC_VISIBILITIES, Meeting, Participation
+
+TABLE = "meetings_search"
+WORD = re.compile(r"[^\W_]+")
+APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc\u02bb`\u00b4]")
+LETTERS = str.maketrans(
+    {"ø": "o", "đ": "d", "ł": "l", "æ": "ae", "œ": "oe", "ı": "i", "ß": "ss", "þ": "th"}
+)
+NAME_LINES = re.compile(r"[\n;]")
+BATCH = 1000  # meetings read and written per round
+
+
+def fold(text):
+    """Lower case without diacritics: what every stored and searched word goes through."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(LETTERS)
+
+
+def chunk_words(chunk):
+    """(parts, joined) of one whitespace-separated chunk: ``Ch'oe`` gives (ch, oe), choe."""
+    parts = WORD.findall(APOSTROPHES.sub(" ", chunk))
+    return parts, "".join(parts)
+
+
+def text_words(text):
+    words = set()
+    for chunk in fold(text).split():
+        parts, joined = chunk_words(chunk)
+        words.update(parts)
+        if len(parts) > 1:
+            words.add(joined)
+    return words
+
+
+def name_words(name):
+    """The words of a name, with each pair of neighbouring chunks joined as well."""
+    words = set()
+    for line in NAME_LINES.split(name):
+        joined = [chunk_words(chunk)[1] for chunk in fold(line).split()]
+        words.update(text_words(line))
+        words.update(a + b for a, b in pairwise(joined) if a and b)
+    return words
+
+
+def query_groups(term):
+    """Each word of a search as its alternatives: every part, or the parts joined.
+
+    ``Son-hui`` gives [("son", "hui"), ("sonhui",)]; ``Ch'oe`` gives [("choe",)];
+    a word without letters or digits gives nothing.
+    """
+    groups = []
+    for chunk in fold(term).split():
+        parts = WORD.findall(APOSTROPHES.sub("", chunk))
+        if parts:
+            groups.append([tuple(parts)] if len(parts) == 1 else [tuple(parts), ("".join(parts),)])
+    return groups
+
+
+def meeting_words(row, names):
+    """The words of one meeting: ``row`` is (title, summary, venue, occasion)."""
+    words = set()
+    for text in row:
+        words |= text_words(text)
+    for name in names:
+        words |= name_words(name)
+    return sorted(words)
+
+
+def _documents(ids, using):
+    fields = ("pk", "title", "summary", "venue", "occasion")
+    meetings = Meeting.objects.using(using).filter(pk__in=ids)
+    rows = meetings.filter(visibility__in=PUBLIC_VISIBILITIES).values_list(*fields)
+    names = {}
+    named = Participation.objects.using(using).publicly_named().filter(meeting_id__in=ids)
+    for meeting_id, *person in named.values_list(
+        "meeting_id", "person__full_name", "person__other_names"
+    ):
+        names.setdefault(meeting_id, []).extend(person)
+    return [(pk, meeting_words(row, names.get(pk, ()))) for pk, *row in rows]
+
+
+def _write(ids, documents, using):
+    connection = connections[using]
+    listed = ", ".join(str(int(pk)) for pk in ids)
+    key = "rowid" if connection.vendor == "sqlite" else "meeting_id"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE {key} IN ({listed})")  # noqa: S608 (ints)
+        if not documents:
+            return
+        if connection.vendor == "sqlite":
+            rows = [(pk, " ".join(words)) for pk, words in documents]
+            sql = f"INSERT INTO {TABLE} (rowid, document) VALUES (%s, %s)"  # noqa: S608
+        else:
+            rows = list(documents)
+            sql = f"INSERT INTO {TABLE} (meeting_id, document) VALUES (%s, array_to_tsvector(%s::text[]))"  # noqa: E501, S608
+        cursor.executemany(sql, rows)
+
+
+def refresh(meeting_ids, using="default"):
+    """Write the words of these meetings again (none for one that is gone or confidential)."""
+    ids = sorted(set(meeting_ids))
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        _write(batch, _documents(batch, using), using)
+
+
+def all_meeting_ids(using="default"):
+    return Meeting.objects.using(using).order_by("pk").values_list("pk", flat=True)
+
+
+def rebuild(using="default"):
+    """Empty the search table and write every meeting's words again."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608 (a constant)
+    refresh(all_meeting_ids(using), using=using)
