@@ -24,9 +24,10 @@ current on every write (``refresh``) and rebuilds them (``rebuild``).
 
 import re
 import unicodedata
+from functools import lru_cache
 from itertools import pairwise
 
-from django.db import connections
+from django.db import connections, transaction
 
 from .models import PUBLIC_VISIBILITIES, Meeting, Participation
 
@@ -42,6 +43,8 @@ BATCH = 1000  # meetings read and written per round
 
 def fold(text):
     """Lower case without diacritics: what every stored and searched word goes through."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(LETTERS)
 
@@ -62,14 +65,16 @@ def text_words(text):
     return words
 
 
+@lru_cache(maxsize=65536)  # a person is named at many meetings
 def name_words(name):
-    """The words of a name, with each pair of neighbouring chunks joined as well."""
+    """The words of a name, with each pair of neighbouring chunks joined as well
+    (a frozenset: kept and shared by the cache)."""
     words = set()
     for line in NAME_LINES.split(name):
         joined = [chunk_words(chunk)[1] for chunk in fold(line).split()]
         words.update(text_words(line))
         words.update(a + b for a, b in pairwise(joined) if a and b)
-    return words
+    return frozenset(words)
 
 
 def query_groups(term):
@@ -131,7 +136,9 @@ def refresh(meeting_ids, using="default"):
     ids = sorted(set(meeting_ids))
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
-        _write(batch, _documents(batch, using), using)
+        documents = _documents(batch, using)
+        with transaction.atomic(using=using):  # one commit, not one per row
+            _write(batch, documents, using)
 
 
 def all_meeting_ids(using="default"):

@@ -10,6 +10,7 @@ live module; a change to the rules needs a new migration that rebuilds the table
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from django.db import migrations
 
@@ -53,6 +54,8 @@ INSERT = {
 
 
 def fold(text):
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(LETTERS)
 
@@ -72,13 +75,14 @@ def text_words(text):
     return words
 
 
+@lru_cache(maxsize=65536)
 def name_words(name):
     words = set()
     for line in NAME_LINES.split(name):
         joined = [chunk_words(chunk)[1] for chunk in fold(line).split()]
         words.update(text_words(line))
         words.update(a + b for a, b in zip(joined, joined[1:], strict=False) if a and b)
-    return words
+    return frozenset(words)
 
 
 def meeting_words(row, names):
