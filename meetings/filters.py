@@ -8,7 +8,6 @@ parameter ORs its values; different parameters AND together.
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import connections
 from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
 
@@ -161,7 +160,7 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
     def search(self, qs, name, value):
         """Every word must start a word of a title, summary, venue, occasion or public
         name (meetings/search.py)."""
-        condition = search_condition(value, connections[qs.db].vendor)
+        condition = search_condition(value)
         return qs if condition is None else qs.filter(condition)
 
     def keep(self, qs, name, value):

@@ -1,20 +1,23 @@
-"""The listing's ``q``: every word must start a word of the meeting's search table.
+"""The listing's ``q``: every word must start a word stored for the meeting.
 
-The table (meetings/search_index.py) holds, per public meeting, the folded words of
-its title, summary, venue and occasion and of the names of the people publicly
-named at it. A search is folded the same way and asks for all its words at once:
-SQLite through its FTS5 table, PostgreSQL through the GIN index on its ``tsvector``.
-``"marit"`` finds "maritime", ``"choe"`` finds "Ch'oe", ``"son-hui"`` finds
-"Sŏn-hŭi" and "Sonhui"; a word is found at the start of a word only.
+The words (meetings/search_index.py) are, per public meeting, the folded words of its
+title, summary, venue and occasion and of the names of the people publicly named
+at it. A search is folded the same way and asks for all its words at once: SQLite
+through its FTS5 table, PostgreSQL through the GIN index on the meetings'
+``search_document``. ``"marit"`` finds "maritime", ``"choe"`` finds "Ch'oe",
+``"son-hui"`` finds "Sŏn-hŭi" and "Sonhui"; a word is found at the start of a word
+only.
+
+``Q(pk__words_match=term)`` is written as a lookup on the meeting's id so that it
+names the meetings table by the alias the query gives it, in a subquery too.
 """
 
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Lookup, Q
 
-from .search_index import TABLE, query_groups
+from .models import Meeting
+from .search_index import COLUMN, TABLE, query_groups
 
 SQLITE_IDS = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"  # noqa: S608 (a constant)
-POSTGRESQL_IDS = f"SELECT meeting_id FROM {TABLE} WHERE document @@ %s::tsquery"  # noqa: S608
 
 
 def _any_of(alternatives, word, both, either):
@@ -36,14 +39,31 @@ def tsquery(groups):
     )
 
 
-def search_condition(term, vendor):
+class WordsMatch(Lookup):
+    """``id__words_match=term``: the meeting's stored words match every word of ``term``."""
+
+    lookup_name = "words_match"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return str(self.rhs)
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} IN ({SQLITE_IDS})", [*params, fts5_query(query_groups(self.rhs))]
+
+    def as_postgresql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(self.lhs.alias)
+        column = f"{table}.{connection.ops.quote_name(COLUMN)}"
+        return f"{column} @@ %s::tsquery", [tsquery(query_groups(self.rhs))]
+
+
+Meeting._meta.pk.register_lookup(WordsMatch)
+
+
+def search_condition(term):
     """Q for meetings whose words match every word of ``term``; None when ``term`` has no
     letter or digit (it restricts nothing)."""
-    groups = query_groups(term)
-    if not groups:
+    if not query_groups(term):
         return None
-    if vendor == "postgresql":
-        ids = RawSQL(POSTGRESQL_IDS, [tsquery(groups)])  # noqa: S611 (constant SQL)
-    else:
-        ids = RawSQL(SQLITE_IDS, [fts5_query(groups)])  # noqa: S611 (constant SQL)
-    return Q(pk__in=ids)
+    return Q(pk__words_match=term)

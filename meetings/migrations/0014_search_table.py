@@ -1,8 +1,8 @@
-"""The search table for ``q`` (meetings/search_index.py), filled with every meeting's words.
+"""Where ``q`` reads (meetings/search_index.py), filled with every meeting's words.
 
-SQLite: an FTS5 table, ``rowid`` the meeting's id. PostgreSQL: a ``tsvector`` per
-meeting with a GIN index; 0004's expression indexes go (the search no longer reads
-them). The word rules and the SQL are frozen here as they were when this migration
+SQLite: an FTS5 table, ``rowid`` the meeting's id. PostgreSQL: a ``tsvector``
+column of the meetings table (not a model field) with a GIN index; 0004's
+expression indexes go (the search no longer reads them). The word rules and the SQL are frozen here as they were when this migration
 was written: tests/meetings/test_search_index.py checks they still agree with the
 live module; a change to the rules needs a new migration that rebuilds the table
 (or ``manage.py recount_public_meetings`` after deploying).
@@ -30,14 +30,14 @@ CREATE = {
     "postgresql": [
         "DROP INDEX IF EXISTS meeting_search_idx",
         "DROP INDEX IF EXISTS person_search_idx",
-        "CREATE TABLE meetings_search (meeting_id bigint PRIMARY KEY, document tsvector NOT NULL)",
-        "CREATE INDEX meetings_search_document ON meetings_search USING gin (document)",
+        "ALTER TABLE meetings_meeting ADD COLUMN search_document tsvector",
     ],
 }
 DROP = {
     "sqlite": ["DROP TABLE IF EXISTS meetings_search"],
     "postgresql": [
-        "DROP TABLE IF EXISTS meetings_search",
+        "DROP INDEX IF EXISTS meeting_search_document_idx",
+        "ALTER TABLE meetings_meeting DROP COLUMN IF EXISTS search_document",
         # 0004's indexes, as 0004 created them
         "CREATE INDEX IF NOT EXISTS meeting_search_idx ON meetings_meeting USING gin "
         "((to_tsvector('simple'::regconfig, title || ' ' || summary || ' ' || venue || ' ' "
@@ -48,8 +48,15 @@ DROP = {
 }
 INSERT = {
     "sqlite": "INSERT INTO meetings_search (rowid, document) VALUES (%s, %s)",
-    "postgresql": "INSERT INTO meetings_search (meeting_id, document) "
-    "VALUES (%s, array_to_tsvector(%s::text[]))",
+    "postgresql": "UPDATE meetings_meeting SET search_document = array_to_tsvector(%s::text[]) "
+    "WHERE id = %s",
+}
+# Built after the column is filled: faster than keeping it up to date row by row.
+INDEX = {
+    "sqlite": [],
+    "postgresql": [
+        "CREATE INDEX meeting_search_document_idx ON meetings_meeting USING gin (search_document)"
+    ],
 }
 
 
@@ -121,7 +128,11 @@ def create(apps, schema_editor):
             rows = documents(apps, connection.alias, ids[start : start + 1000])
             if vendor == "sqlite":
                 rows = [(pk, " ".join(words)) for pk, words in rows]
+            else:
+                rows = [(words, pk) for pk, words in rows]
             cursor.executemany(INSERT[vendor], rows)
+    for statement in INDEX[vendor]:
+        schema_editor.execute(statement)
 
 
 def drop(apps, schema_editor):

@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from backchannel.cache import VERSION_KEY, record_version
+from meetings import search_index
 from meetings.derived import after_bulk_write, batched_writes, recount
 from meetings.filters import meeting_filter
 from meetings.models import (
@@ -66,7 +67,8 @@ def test_after_bulk_write_leaves_meetings_whose_track_is_right_alone():
     right.refresh_from_db()
     with CaptureQueriesContext(connection) as captured:
         after_bulk_write([right.pk])
-    assert [q["sql"] for q in captured if q["sql"].startswith("UPDATE")] == []
+    updates = [q["sql"] for q in captured if q["sql"].startswith("UPDATE")]
+    assert [sql for sql in updates if '"track"' in sql] == []  # the search's words may be
     assert Meeting.objects.get(pk=right.pk).updated_at == right.updated_at
 
 
@@ -294,10 +296,7 @@ def searched(q):
 
 
 def search_row_ids():
-    key = "rowid" if connection.vendor == "sqlite" else "meeting_id"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {key} FROM meetings_search")  # noqa: S608 (constants)
-        return {row[0] for row in cursor.fetchall()}
+    return search_index.stored_ids()
 
 
 @pytest.fixture
@@ -409,8 +408,7 @@ def test_search_in_batched_writes_is_written_once_at_the_end(named):
 @pytest.mark.django_db
 def test_recount_rebuilds_the_search_table(named):
     meeting, _, _ = named
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM meetings_search")
+    search_index.clear()
     assert searched("quokka") == set()
     call_command("recount_public_meetings", verbosity=0)
     assert searched("quokka ysolde") == {meeting.pk}
