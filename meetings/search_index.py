@@ -72,16 +72,16 @@ def text_words(text):
     return words
 
 
-@lru_cache(maxsize=65536)  # a person is named at many meetings
+@lru_cache(maxsize=16384)  # a person is named at many meetings (~37 each in populate)
 def name_words(name):
     """The words of a name, with each pair of neighbouring chunks joined as well
-    (a frozenset: kept and shared by the cache)."""
+    (a tuple: kept and shared by the cache, small)."""
     words = set()
     for line in NAME_LINES.split(name):
         joined = [chunk_words(chunk)[1] for chunk in fold(line).split()]
         words.update(text_words(line))
         words.update(a + b for a, b in pairwise(joined) if a and b)
-    return frozenset(words)
+    return tuple(words)
 
 
 def query_groups(term):
@@ -104,7 +104,7 @@ def meeting_words(row, names):
     for text in row:
         words |= text_words(text)
     for name in names:
-        words |= name_words(name)
+        words.update(name_words(name))
     return sorted(words)
 
 

@@ -36,7 +36,7 @@ def found(q):
 def test_the_migration_keeps_the_rules_it_was_written_with(text):
     assert FROZEN.fold(text) == search_index.fold(text)
     assert FROZEN.text_words(text) == search_index.text_words(text)
-    assert FROZEN.name_words(text) == search_index.name_words(text)
+    assert set(FROZEN.name_words(text)) == set(search_index.name_words(text))
     assert FROZEN.meeting_words([text, text], [text]) == search_index.meeting_words(
         [text, text], [text]
     )
