@@ -135,10 +135,12 @@ def _write(ids, documents, using):
             f"UPDATE meetings_meeting SET {COLUMN} = NULL "  # noqa: S608 (ints)
             f"WHERE id IN ({listed}) AND {COLUMN} IS NOT NULL"
         )
-        cursor.executemany(
-            f"UPDATE meetings_meeting SET {COLUMN} = array_to_tsvector(%s::text[]) "  # noqa: S608
-            "WHERE id = %s",
-            [(words, pk) for pk, words in documents],
+        # One statement for the batch: 1,000 single-row UPDATEs took 1-1.5 s at load 7.
+        cursor.execute(
+            f"UPDATE meetings_meeting m SET {COLUMN} = "  # noqa: S608 (constants)
+            "array_to_tsvector(string_to_array(v.words, ' ')) "
+            "FROM unnest(%s::bigint[], %s::text[]) AS v(id, words) WHERE m.id = v.id",
+            [[pk for pk, _ in documents], [" ".join(words) for _, words in documents]],
         )
 
 
