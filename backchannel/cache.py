@@ -32,6 +32,9 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import DEFAULT_DB_ALIAS
 from django.http import HttpResponse
+from django.middleware.gzip import re_accepts_gzip
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 
 from .models import MissedCacheBump
 from .parameters import known_query
@@ -180,7 +183,8 @@ def cached_public_page(view=None, *, parameters=frozenset()):
     reads; the page's links carry only those, so any other parameter changes
     nothing and gets no entry of its own). Only for views that show public data to
     everyone alike: nothing per user, no cookies, no CSRF token. Errors (400, 404)
-    are rendered every time and never stored.
+    are rendered every time and never stored. A page is stored with its gzip-compressed
+    body, compressed once, and served compressed to clients that accept gzip.
     """
     if view is None:
         return functools.partial(cached_public_page, parameters=parameters)
@@ -195,15 +199,30 @@ def cached_public_page(view=None, *, parameters=frozenset()):
         if key is None:  # Redis is away: neither this worker's copies nor Redis may answer
             return view(request, *args, **kwargs)
         stored = stored_page(key, seconds)
-        if stored is not None:
-            content, content_type = stored
-            return HttpResponse(content, content_type=content_type)
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            store_page(key, (response.content, response["Content-Type"]), seconds)
-        return response
+        if stored is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.streaming or response.cookies:
+                return response
+            content = response.content
+            stored = (content, response["Content-Type"], compress_string(content))
+            store_page(key, stored, seconds)
+        return page_response(request, *stored)
 
     return wrapper
+
+
+def page_response(request, content, content_type, compressed=None):
+    """A stored page: its compressed body when the client accepts gzip (the public
+    compression middleware leaves a response that has its encoding alone)."""
+    if compressed is not None and re_accepts_gzip.search(
+        request.META.get("HTTP_ACCEPT_ENCODING", "")
+    ):
+        response = HttpResponse(compressed, content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(content, content_type=content_type)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
 
 
 def _local():

@@ -1,12 +1,13 @@
-"""Middleware for running through faults."""
+"""Middleware for running through faults, for public methods, and for compression."""
 
 import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseNotAllowed
+from django.middleware.gzip import GZipMiddleware
 from django.template.loader import render_to_string
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, has_vary_header
 
 logger = logging.getLogger(__name__)
 
@@ -67,3 +68,35 @@ class PublicMethodsMiddleware:
         if "admin" in request.resolver_match.app_names:
             return None
         return HttpResponseNotAllowed(PUBLIC_METHODS)
+
+
+def carries_nothing_private(request, response):
+    """Whether a response is the same for every visitor: not the admin, no CSRF token
+    rendered into it, no session or user read for it, no cookie set, not private."""
+    match = request.resolver_match
+    if request.path.startswith("/" + settings.ADMIN_PATH) or (
+        match is not None and "admin" in match.app_names
+    ):
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+        return False
+    if has_vary_header(response, "Cookie") or response.cookies:
+        return False
+    return "private" not in response.get("Cache-Control", "")
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    """Django's gzip, for public responses only (docs/security.md: why that avoids BREACH).
+
+    A compressed response's length can leak a secret it carries to an attacker who
+    can inject text into it and watch its size; a public page carries none. The
+    admin, and any response with a CSRF token, a session or a cookie, go out as
+    they are. Streamed exports are compressed chunk by chunk. Goes outside the
+    session middleware (which adds ``Vary: Cookie`` when it reads the session) and
+    inside WhiteNoise (static files come precompressed).
+    """
+
+    def process_response(self, request, response):
+        if not carries_nothing_private(request, response):
+            return response
+        return super().process_response(request, response)

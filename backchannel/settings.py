@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public responses gzip-compressed; never the admin or one carrying a token or session.
+    "backchannel.middleware.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Public views refuse POST, PUT, PATCH and DELETE with 405 before CSRF answers 403.

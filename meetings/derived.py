@@ -13,7 +13,12 @@ Derived data, and what keeps it:
   update or delete of a meeting, whatever writes it. ``recount()`` rebuilds it.
 - The public cache's record version (backchannel/cache.py): the receivers here bump
   it on every change to a record public pages show, now and again at commit.
-- (The search index, when there is one, belongs here too.)
+- The search table (meetings/search_index.py): the folded words of each public
+  meeting's text and of the names publicly named at it. The receivers here write a
+  meeting's words again when it is saved or deleted, when its participations change
+  (an anonymised flag flipped included) and when a person named at it is renamed;
+  ``after_bulk_write`` and ``batched_writes`` do it for the meetings they name;
+  ``recount()`` rebuilds the whole table.
 
 Every way data is written, and what the writer must call:
 
@@ -25,18 +30,22 @@ form, admin, import, ORM ``save()`` or          nothing: ``Meeting.save()``, the
 many participations saved one by one (the       ``batched_writes()`` around them: each
 admin's inline rows, a merge of two people)     meeting's track is stored once, at the
                                                 end, in a fixed number of queries
-``QuerySet.update()``, ``bulk_create()``,       ``after_bulk_write(meeting_ids)``, naming
-``bulk_update()``, ``insert_rows`` (COPY) or    the meetings whose participations,
-raw SQL, which send no signals (``populate``    parties or override were written (none
-after each batch)                               when only other records were)
+``QuerySet.update()``, ``bulk_create()``,       ``after_bulk_write(meeting_ids,
+``bulk_update()``, ``insert_rows`` (COPY) or    people=())``, naming the meetings whose
+raw SQL, which send no signals (``populate``    participations, parties, override, text
+after each batch)                               or visibility were written, and the
+                                                people whose names were (none when
+                                                only other records were)
 ``loaddata`` and ``restore``                    nothing for tracks: rows come with their
                                                 derived values as they were, and
                                                 rewriting them would change the restored
                                                 timestamps; saves send signals, so the
                                                 version is bumped; ``restore`` runs
-                                                ``recount()``
-rows that carried counts, or the count table    ``recount()`` (``manage.py
-edited by hand                                  recount_public_meetings``)
+                                                ``recount()``, which rebuilds the count
+                                                and search tables (after ``loaddata``,
+                                                run ``recount_public_meetings``)
+rows that carried counts, the count or search   ``recount()`` (``manage.py
+table edited by hand                            recount_public_meetings``)
 a migration that rebuilds ``meetings_meeting``  drop the triggers before and create them
 on SQLite (a new constraint, say)               after, from SQL frozen into it (as 0009)
 ==============================================  ========================================
@@ -54,6 +63,7 @@ from django.utils import timezone
 from backchannel.cache import bump_record_version
 from people.models import Affiliation, Organization, Person
 
+from . import search_index
 from .count_triggers import recount_statements, sql_list
 from .models import (
     PUBLIC_VISIBILITIES,
@@ -85,24 +95,39 @@ WATCHED = (
 WATCHED_M2M = (Meeting.topics.through, Meeting.sources.through, Participation.sources.through)
 TRACK_BATCH = 1000  # meetings recomputed per three queries
 
-# The ids of meetings whose participations changed inside the current
-# batched_writes() block; None outside any block.
+# Inside a batched_writes() block, the ids of the meetings whose participations
+# changed (their tracks and words are written at its end) and of those whose own
+# row or people's names changed (their words); None outside any block.
 _batched_meetings = ContextVar("batched_meetings", default=None)
 
 
-def after_bulk_write(meeting_ids):
+def meetings_of(people):
+    """The ids of the meetings these people (ids) took part in."""
+    return Participation.objects.filter(person_id__in=list(people)).values_list(
+        "meeting_id", flat=True
+    )
+
+
+def after_bulk_write(meeting_ids, people=()):
     """Bring derived data up to date after writes that sent no signals.
 
-    ``meeting_ids``: the meetings whose participations, parties or override were
-    written (any iterable; empty when only other records changed). Their tracks and
-    side views are recomputed, three queries per ``TRACK_BATCH`` meetings at most, and
-    stored where they differ (their ``updated_at`` moving with them); then the record
+    ``meeting_ids``: the meetings whose participations, parties, override, text or
+    visibility were written; ``people``: the ids of people whose names were (either
+    may be empty). The meetings' tracks and side views are recomputed, three queries
+    per ``TRACK_BATCH`` meetings at most, and stored where they differ (their
+    ``updated_at`` moving with them); their words are written to the search table
+    again (those of every meeting the people took part in too); then the record
     version is bumped, now and at commit. The count table needs nothing: its triggers
     saw every write.
     """
-    ids = sorted(set(meeting_ids))
+    ids = set(meeting_ids)
+    people = list(people)
+    if people:
+        ids.update(meetings_of(people))
+    ids = sorted(ids)
     for start in range(0, len(ids), TRACK_BATCH):
         _store_tracks(ids[start : start + TRACK_BATCH], touch=False)
+    search_index.refresh(ids)
     record_changed(sender=None)
 
 
@@ -137,25 +162,60 @@ def batched_writes():
         with transaction.atomic():
             yield
         return
-    meeting_ids = set()
+    tracks, words = set(), set()
     with transaction.atomic():
-        token = _batched_meetings.set(meeting_ids)
+        token = _batched_meetings.set((tracks, words))
         try:
             yield
         finally:
             _batched_meetings.reset(token)
-        for start in range(0, len(meeting_ids), TRACK_BATCH):
-            _store_tracks(sorted(meeting_ids)[start : start + TRACK_BATCH], touch=True)
+        for start in range(0, len(tracks), TRACK_BATCH):
+            _store_tracks(sorted(tracks)[start : start + TRACK_BATCH], touch=True)
+        search_index.refresh(tracks | words)
 
 
 def participations_changed(*meeting_ids):
-    """Keep the tracks of meetings whose participations were just saved or deleted:
-    now, or at the end of the enclosing ``batched_writes()`` block."""
+    """Keep the tracks and words of meetings whose participations were just saved or
+    deleted: now, or at the end of the enclosing ``batched_writes()`` block."""
     batched = _batched_meetings.get()
     if batched is None:
         _store_tracks(sorted(meeting_ids), touch=True)
+        search_index.refresh(meeting_ids)
     else:
-        batched.update(meeting_ids)
+        batched[0].update(meeting_ids)
+
+
+def words_changed(meeting_ids):
+    """Write the words of these meetings again: now, or at the end of the block."""
+    batched = _batched_meetings.get()
+    if batched is None:
+        search_index.refresh(meeting_ids)
+    else:
+        batched[1].update(meeting_ids)
+
+
+@receiver(post_save, sender=Meeting, dispatch_uid="meeting_saved_refresh_words")
+@receiver(post_delete, sender=Meeting, dispatch_uid="meeting_deleted_refresh_words")
+def meeting_written(sender, instance, raw=False, **kwargs):
+    if not raw:  # loaddata: recount() rebuilds the search table after it
+        words_changed([instance.pk])
+
+
+@receiver(pre_save, sender=Person, dispatch_uid="person_saving_remember_names")
+def person_saving(sender, instance, raw=False, **kwargs):
+    """Remember the names a person had, to know whether their meetings' words change."""
+    instance._stored_names = None
+    if instance.pk and not raw:
+        stored = Person.objects.filter(pk=instance.pk).values_list("full_name", "other_names")
+        instance._stored_names = stored.first()
+
+
+@receiver(post_save, sender=Person, dispatch_uid="person_saved_refresh_words")
+def person_saved(sender, instance, raw=False, created=False, **kwargs):
+    stored = getattr(instance, "_stored_names", None)
+    if raw or created or stored == (instance.full_name, instance.other_names):
+        return
+    words_changed(list(meetings_of([instance.pk])))
 
 
 @receiver(pre_save, sender=Participation, dispatch_uid="participation_saving_remember_meeting")
@@ -205,7 +265,8 @@ def relation_changed(sender, action, **kwargs):
 
 
 def recount(using="default"):
-    """Count every public meeting again: after loading rows that carried old counts.
+    """Count every public meeting again and write every meeting's words to the search
+    table again: after loading rows that carried old counts, or none.
 
     In one transaction, so pages never read a half-built table.
     """
@@ -214,3 +275,4 @@ def recount(using="default"):
     with transaction.atomic(using=using), connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+        search_index.rebuild(using=using)

@@ -7,7 +7,6 @@ parameter ORs its values (``party`` and ``with`` AND them); different parameters
 
 import django_filters
 from django import forms
-from django.db import connections
 from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
 
@@ -43,7 +42,7 @@ from .models import (
     public_organizations,
     public_people,
 )
-from .search import full_text_condition
+from .search import search_condition
 
 SORT_NEWEST, SORT_OLDEST = "-date", "date"
 SORT_CHOICES = [(SORT_NEWEST, "Newest first"), (SORT_OLDEST, "Oldest first")]
@@ -185,32 +184,10 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
         return qs
 
     def search(self, qs, name, value):
-        """Every word must appear in a title, summary, venue, occasion or public name."""
-        terms = value.split()
-        if connections[qs.db].vendor == "postgresql":
-            return self.full_text_search(qs, terms)
-        for term in terms:
-            # An uncorrelated id set: the database builds it once, not once per meeting.
-            named = Participation.objects.publicly_named().filter(
-                Q(person__full_name__icontains=term) | Q(person__other_names__icontains=term)
-            )
-            qs = qs.filter(
-                Q(title__icontains=term)
-                | Q(summary__icontains=term)
-                | Q(venue__icontains=term)
-                | Q(occasion__icontains=term)
-                | Q(pk__in=named.values("meeting_id"))
-            )
-        return qs
-
-    def full_text_search(self, qs, terms):
-        """PostgreSQL: the same rule through the GIN indexes (meetings/search.py)."""
-        named = Participation.objects.publicly_named()
-        for term in terms:
-            condition = full_text_condition(term, Meeting.objects.all(), named)
-            if condition is not None:
-                qs = qs.filter(condition)
-        return qs
+        """Every word must start a word of a title, summary, venue, occasion or public
+        name (meetings/search.py)."""
+        condition = search_condition(value)
+        return qs if condition is None else qs.filter(condition)
 
     def keep(self, qs, name, value):
         return qs  # sorting happens last, in filter_queryset

@@ -1,63 +1,69 @@
-"""The listing's ``q`` search on PostgreSQL: full text over GIN expression indexes.
+"""The listing's ``q``: every word must start a word stored for the meeting.
 
-Each word of the query must start a word of a meeting's title, summary, venue or
-occasion, or of the full or other names of a person publicly named at it
-(``"wit"`` finds "Joel Wit", ``"marit"`` finds "maritime"), case-insensitively.
-Documents use the ``simple`` configuration (no stemming, no stop words), so a
-word is found as written. The expressions must stay identical to the indexes of
-migration meetings 0004_search_indexes, or PostgreSQL cannot use them.
+The words (meetings/search_index.py) are, per public meeting, the folded words of its
+title, summary, venue and occasion and of the names of the people publicly named
+at it. A search is folded the same way and asks for all its words at once: SQLite
+through its FTS5 table, PostgreSQL through the GIN index on the meetings'
+``search_document``. ``"marit"`` finds "maritime", ``"choe"`` finds "Ch'oe",
+``"son-hui"`` finds "Sŏn-hŭi" and "Sonhui"; a word is found at the start of a word
+only.
 
-Other databases (SQLite) search substrings with ``icontains``: the same results
-whenever the words searched for are whole words or word starts.
+``Q(pk__words_match=term)`` is written as a lookup on the meeting's id so that it
+names the meetings table by the alias the query gives it, in a subquery too.
 """
 
-import re
+from django.db.models import Lookup, Q
 
-from django.db.models import BooleanField, Q
-from django.db.models.expressions import RawSQL
+from .models import Meeting
+from .search_index import COLUMN, TABLE, query_groups
 
-MEETING_DOCUMENT = (
-    "to_tsvector('simple'::regconfig, title || ' ' || summary || ' ' || venue || ' ' || occasion)"
-)
-PERSON_DOCUMENT = "to_tsvector('simple'::regconfig, full_name || ' ' || other_names)"
-WORD = re.compile(r"[^\W_]+")
+SQLITE_IDS = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"  # noqa: S608 (a constant)
 
 
-def prefix_query(term):
-    """A tsquery text in which every word of ``term`` starts a lexeme ("" if it has none)."""
-    return " & ".join(f"{word}:*" for word in WORD.findall(term.lower()))
+def _any_of(alternatives, word, both, either):
+    options = [both.join(word(part) for part in parts) for parts in alternatives]
+    return options[0] if len(options) == 1 else "(" + either.join(options) + ")"
 
 
-def matches(document, tsquery):
-    return RawSQL(  # noqa: S611 (constant SQL, the query text is a parameter)
-        f"{document} @@ to_tsquery('simple'::regconfig, %s)",
-        [tsquery],
-        output_field=BooleanField(),
+def fts5_query(groups):
+    """``"son"* AND "hui"*``: FTS5 query text (words hold only letters and digits)."""
+    return " AND ".join(
+        _any_of(alternatives, lambda part: f'"{part}"*', " AND ", " OR ") for alternatives in groups
     )
 
 
-def person_matches(tsquery):
-    """The participation's person has a matching name: the ids as an array first, so
-    PostgreSQL looks participations up by person instead of hashing all of them."""
-    return RawSQL(  # noqa: S611 (constant SQL, the query text is a parameter)
-        "person_id = ANY(ARRAY(SELECT id FROM people_person "  # noqa: S608 (constant SQL)
-        f"WHERE {PERSON_DOCUMENT} @@ to_tsquery('simple'::regconfig, %s)))",
-        [tsquery],
-        output_field=BooleanField(),
+def tsquery(groups):
+    """``'son':* & 'hui':*``: a tsquery literal, its lexemes taken as they are."""
+    return " & ".join(
+        _any_of(alternatives, lambda part: f"'{part}':*", " & ", " | ") for alternatives in groups
     )
 
 
-def full_text_condition(term, meetings, named_participations):
-    """Q for meetings matching ``term`` by their text or a publicly named participant.
+class WordsMatch(Lookup):
+    """``id__words_match=term``: the meeting's stored words match every word of ``term``."""
 
-    Both querysets come from the caller (meetings/filters.py).
-    Returns None for a term without any word character: it restricts nothing.
-    """
-    tsquery = prefix_query(term)
-    if not tsquery:
+    lookup_name = "words_match"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return str(self.rhs)
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} IN ({SQLITE_IDS})", [*params, fts5_query(query_groups(self.rhs))]
+
+    def as_postgresql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(self.lhs.alias)
+        column = f"{table}.{connection.ops.quote_name(COLUMN)}"
+        return f"{column} @@ %s::tsquery", [tsquery(query_groups(self.rhs))]
+
+
+Meeting._meta.pk.register_lookup(WordsMatch)
+
+
+def search_condition(term):
+    """Q for meetings whose words match every word of ``term``; None when ``term`` has no
+    letter or digit (it restricts nothing)."""
+    if not query_groups(term):
         return None
-    by_text = meetings.filter(matches(MEETING_DOCUMENT, tsquery)).values("pk")
-    by_name = named_participations.filter(person_matches(tsquery)).values("meeting_id")
-    # Two hashed id sets, built once per query: a page walks the listing-order index and
-    # stops after 25 matches (fast for common words; a rare word walks further).
-    return Q(pk__in=by_text.order_by()) | Q(pk__in=by_name.order_by())
+    return Q(pk__words_match=term)

@@ -2,6 +2,7 @@
 public record changes, and never shared between different queries."""
 
 import datetime
+import gzip
 
 import pytest
 from django.core.cache import cache
@@ -161,9 +162,9 @@ def test_cached_public_shares_a_value_between_equal_queries():
     assert compute.calls == 1
 
 
-def get(client, url):
+def get(client, url, headers=None):
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
+        response = client.get(url, headers=headers)
     return response, len(captured)
 
 
@@ -189,6 +190,17 @@ def test_a_second_request_is_served_without_queries(client, record, url):
     assert second.content == first.content
     assert second["Content-Type"] == first["Content-Type"]
     assert cold > 0 and warm == 0
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_cached_page_is_served_compressed_to_clients_that_accept_gzip(client, record, url):
+    plain = client.get(url)
+    for _ in range(2):  # stored by the plain request; compressed once, served from the cache
+        response, queries = get(client, url, headers={"Accept-Encoding": "gzip"})
+        assert response["Content-Encoding"] == "gzip"
+        assert gzip.decompress(response.content) == plain.content
+        assert "Accept-Encoding" in response["Vary"] and queries == 0
+    assert not client.get(url).has_header("Content-Encoding")
 
 
 @pytest.mark.parametrize("url", PAGES)

@@ -2,14 +2,17 @@
 503 with Retry-After, never a 500 or a traceback."""
 
 import contextlib
+import gzip
 from unittest import mock
 
 import pytest
 from django.db import DatabaseError, OperationalError, connection
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from backchannel.middleware import PublicGZipMiddleware
 from backchannel.views import server_error
 
 UNREACHABLE = {
@@ -137,3 +140,77 @@ def test_error_handler_keeps_other_errors_500():
     response = call_error_handler(DatabaseError("syntax error"))
 
     assert response.status_code == 500
+
+
+# Compression (PublicGZipMiddleware): public responses only.
+
+GZIP = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+def body_of(response):
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return gzip.decompress(content) if response.get("Content-Encoding") == "gzip" else content
+
+
+def test_public_pages_are_compressed_for_clients_that_accept_gzip(
+    client, public_record, public_urls
+):
+    compressed = []
+    for url in public_urls:
+        response = client.get(url, headers=GZIP)
+        assert response.status_code in (200, 301, 302), url
+        if response.get("Content-Encoding") == "gzip":
+            compressed.append(url)
+            assert "Accept-Encoding" in response["Vary"], url
+            assert body_of(response) == body_of(client.get(url)), url
+    assert {"/", "/meetings/", "/people/", *public_record} <= set(compressed)
+
+
+def test_clients_that_do_not_accept_gzip_get_plain_responses(client, public_record):
+    response = client.get("/meetings/")
+    assert not response.has_header("Content-Encoding")
+    assert b"data-total" in response.content
+
+
+def test_streamed_exports_are_compressed(client, public_record):
+    response = client.get("/meetings/export.csv", headers=GZIP)
+    assert response.streaming
+    assert response["Content-Encoding"] == "gzip"
+    assert body_of(response) == body_of(client.get("/meetings/export.csv"))
+
+
+def test_the_admin_is_never_compressed(client, staff_user):
+    login = client.get(reverse("admin:login"), headers=GZIP)
+    assert b"csrfmiddlewaretoken" in login.content
+    assert not login.has_header("Content-Encoding")
+    client.force_login(staff_user)
+    for url in [reverse("admin:index"), reverse("admin:meetings_meeting_changelist")]:
+        response = client.get(url, headers=GZIP)
+        assert response.status_code == 200, url
+        assert not response.has_header("Content-Encoding"), url
+
+
+def _public_response():
+    return HttpResponse(b"<p>public</p>" * 100)
+
+
+@pytest.mark.parametrize(
+    "make_private",
+    [
+        lambda request, response: request.META.update(CSRF_COOKIE_NEEDS_UPDATE=True),
+        lambda request, response: response.__setitem__("Vary", "Cookie"),
+        lambda request, response: response.set_cookie("sessionid", "x"),
+        lambda request, response: response.__setitem__("Cache-Control", "private"),
+    ],
+    ids=["csrf-token", "session-read", "cookie-set", "private"],
+)
+def test_responses_carrying_a_token_or_session_are_never_compressed(make_private):
+    request = RequestFactory().get("/meetings/", headers=GZIP)
+    response = _public_response()
+    middleware = PublicGZipMiddleware(lambda request: response)
+    assert middleware(request).get("Content-Encoding") == "gzip"
+    request, response = RequestFactory().get("/meetings/", headers=GZIP), _public_response()
+    make_private(request, response)
+    assert not PublicGZipMiddleware(lambda request: response)(request).has_header(
+        "Content-Encoding"
+    )

@@ -6,6 +6,9 @@ search never matches private text, and private filter values are refused.
 
 import pytest
 
+from meetings import search_index
+from meetings.models import Meeting
+from meetings.search import search_condition
 from tests.leaks.conftest import MARKER, secret
 from tests.pages import body, parse
 
@@ -37,6 +40,10 @@ def test_private_records_answer_404_without_marker(client, site):
         {"q": "anonymous-name"},
         {"q": "withheld-name"},
         {"q": "insider"},
+        {"q": secret("anonymous-other-name")},
+        {"q": secret("confidential-title")},
+        {"q": f"{MARKER} venue"},
+        {"q": "withheld-name"},
     ],
 )
 def test_search_never_matches_private_text(client, site, params):
@@ -52,6 +59,12 @@ def test_search_never_matches_private_text(client, site, params):
 def test_listings_show_public_organizations_and_series_only(client, site):
     assert parse(client.get("/organizations/")).total == 1  # Open Institute
     assert parse(client.get("/series/")).total == 1  # Open channel
+
+
+def test_no_private_word_is_stored_for_search(site):
+    """Not through the public gate: no meeting at all has a marked word in its words."""
+    assert not Meeting.objects.filter(search_condition(MARKER)).exists()
+    assert search_index.stored_ids() == set(Meeting.objects.public().values_list("pk", flat=True))
 
 
 @pytest.mark.parametrize(

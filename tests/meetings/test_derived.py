@@ -1,21 +1,28 @@
 """The write side (meetings/derived.py): the stored track as participations change, batched
 writes, and after_bulk_write for writes that send no signals."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from backchannel.cache import VERSION_KEY, record_version
+from meetings import search_index
 from meetings.derived import after_bulk_write, batched_writes, recount
+from meetings.filters import meeting_filter
 from meetings.models import (
     Meeting,
     Participation,
     PublicMeetingCount,
+    Visibility,
 )
-from tests.factories import make_meeting, make_participation
+from people.models import Person
+from tests.factories import make_meeting, make_participation, make_person
 from tests.public_counts import live_counts, make_listing_record, table_counts
 
 pytestmark = pytest.mark.django_db
@@ -44,10 +51,12 @@ def _stored_all(meetings):
 
 
 @pytest.mark.parametrize("n", [1, 3])
-def test_after_bulk_write_stores_the_tracks_in_three_queries(django_assert_num_queries, n):
+def test_after_bulk_write_stores_the_tracks_in_seven_queries(django_assert_num_queries, n):
     meetings = _meetings_made_track_two(n)
     assert _stored_all(meetings) == [("1", {"KP": "1", "US": "1"})] * n
-    with django_assert_num_queries(3):  # the meetings, their participations, one update
+    # Tracks: the meetings, their participations, one update. Search: the meetings'
+    # text, their public names, one delete, one insert.
+    with django_assert_num_queries(7):
         after_bulk_write(m.pk for m in meetings)
     assert _stored_all(meetings) == [("2", {"KP": "2", "US": "2"})] * n
 
@@ -58,7 +67,8 @@ def test_after_bulk_write_leaves_meetings_whose_track_is_right_alone():
     right.refresh_from_db()
     with CaptureQueriesContext(connection) as captured:
         after_bulk_write([right.pk])
-    assert [q["sql"] for q in captured if q["sql"].startswith("UPDATE")] == []
+    updates = [q["sql"] for q in captured if q["sql"].startswith("UPDATE")]
+    assert [sql for sql in updates if '"track"' in sql] == []  # the search's words may be
     assert Meeting.objects.get(pk=right.pk).updated_at == right.updated_at
 
 
@@ -276,3 +286,129 @@ def test_public_counts_recount_command_reports_the_total(capsys):
     assert table_counts() == live_counts()
     total = Meeting.objects.public().count()
     assert f"Counted {total} public meetings" in capsys.readouterr().out
+
+
+# The search table (meetings/search_index.py) after each kind of write.
+
+
+def searched(q):
+    return set(meeting_filter(QueryDict(urlencode({"q": q}))).qs.values_list("pk", flat=True))
+
+
+def search_row_ids():
+    return search_index.stored_ids()
+
+
+@pytest.fixture
+def named():
+    meeting = make_meeting(title="Quokka talks", summary="On fisheries.")
+    person = make_person(full_name="Ysolde Marrow", other_names="Isolde Marrow")
+    participation = make_participation(meeting, person, side="US")
+    return meeting, person, participation
+
+
+@pytest.mark.django_db
+def test_search_follows_a_saved_meeting(named):
+    meeting, _, _ = named
+    assert searched("quokka") == {meeting.pk}
+    meeting.title = "Wombat talks"
+    meeting.save(update_fields=["title"])
+    assert searched("quokka") == set()
+    assert searched("wombat fisheries ysolde") == {meeting.pk}
+
+
+@pytest.mark.django_db
+def test_search_forgets_a_deleted_meeting(named):
+    meeting, _, _ = named
+    other = make_meeting(title="Quokka again")
+    Meeting.objects.filter(pk=meeting.pk).delete()
+    assert search_row_ids() == {other.pk}
+    assert searched("quokka") == {other.pk}
+
+
+@pytest.mark.django_db
+def test_search_follows_participations_added_moved_and_deleted(named):
+    _, _, participation = named
+    other = make_meeting(title="Other talks")
+    make_participation(other, make_person(full_name="Tancredi Vole"))
+    assert searched("tancredi") == {other.pk}
+    participation.meeting = other
+    participation.save()
+    assert searched("ysolde") == {other.pk}
+    participation.delete()
+    assert searched("ysolde") == set()
+
+
+@pytest.mark.django_db
+def test_search_follows_the_anonymised_flag(named):
+    meeting, _, participation = named
+    participation.anonymised = True
+    participation.save()
+    assert searched("ysolde") == searched("isolde") == set()
+    participation.anonymised = False
+    participation.save()
+    assert searched("ysolde") == searched("isolde") == {meeting.pk}
+
+
+@pytest.mark.django_db
+def test_search_follows_a_renamed_person(named):
+    meeting, person, _ = named
+    person.full_name = "Yvaine Marrow"
+    person.other_names = "Ivane Marrow"
+    person.save()
+    assert searched("ysolde") == searched("isolde") == set()
+    assert searched("yvaine") == searched("ivane") == {meeting.pk}
+    person.delete()
+    assert searched("yvaine") == set()
+    assert searched("quokka") == {meeting.pk}
+
+
+@pytest.mark.django_db
+def test_search_follows_visibility(named):
+    meeting, _, _ = named
+    meeting.visibility = Visibility.PARTICIPANTS_WITHHELD
+    meeting.save()
+    assert searched("ysolde") == set()  # participants withheld: names never searchable
+    assert searched("quokka") == {meeting.pk}
+    meeting.visibility = Visibility.CONFIDENTIAL
+    meeting.save()
+    assert search_row_ids() == set()  # confidential text is not even stored
+    meeting.visibility = Visibility.PUBLIC
+    meeting.save()
+    assert searched("quokka ysolde") == {meeting.pk}
+
+
+@pytest.mark.django_db
+def test_search_after_bulk_writes_named_to_after_bulk_write(named):
+    meeting, person, _ = named
+    Meeting.objects.filter(pk=meeting.pk).update(title="Platypus talks")
+    assert searched("platypus") == set()  # no signal: not yet
+    after_bulk_write([meeting.pk])
+    assert searched("platypus") == {meeting.pk}
+    Person.objects.filter(pk=person.pk).update(full_name="Zenobia Marrow")
+    assert searched("zenobia") == set()
+    after_bulk_write([], people=[person.pk])
+    assert searched("zenobia platypus") == {meeting.pk}
+    Meeting.objects.filter(pk=meeting.pk).update(visibility=Visibility.CONFIDENTIAL)
+    after_bulk_write([meeting.pk])
+    assert search_row_ids() == set()
+
+
+@pytest.mark.django_db
+def test_search_in_batched_writes_is_written_once_at_the_end(named):
+    meeting, _, _ = named
+    with batched_writes():
+        make_participation(meeting, make_person(full_name="Ulrika Stoat"))
+        meeting.title = "Marmot talks"
+        meeting.save()
+        assert searched("ulrika") == searched("marmot") == set()
+    assert searched("ulrika marmot ysolde") == {meeting.pk}
+
+
+@pytest.mark.django_db
+def test_recount_rebuilds_the_search_table(named):
+    meeting, _, _ = named
+    search_index.clear()
+    assert searched("quokka") == set()
+    call_command("recount_public_meetings", verbosity=0)
+    assert searched("quokka ysolde") == {meeting.pk}

@@ -7,7 +7,6 @@ import pytest
 from django.core.management import call_command
 
 from meetings.models import Meeting, Visibility
-from meetings.search import MEETING_DOCUMENT, PERSON_DOCUMENT, prefix_query
 from people.models import Person
 from tests.factories import make_participation
 
@@ -75,17 +74,3 @@ def test_names_are_searched_through_public_named_participations_only(client, dem
     berlin.visibility = Visibility.PARTICIPANTS_WITHHELD
     berlin.save()
     assert found(client, "joel wit") == []
-
-
-def test_prefix_query_keeps_only_word_characters():
-    assert prefix_query("Non-proliferation") == "non:* & proliferation:*"
-    assert prefix_query("o'brien") == "o:* & brien:*"
-    assert prefix_query("%_&|!:*") == ""
-
-
-def test_the_index_migration_uses_the_search_expressions():
-    from importlib import import_module
-
-    migration = import_module("meetings.migrations.0004_search_indexes")
-    assert migration.MEETING_DOCUMENT == MEETING_DOCUMENT
-    assert migration.PERSON_DOCUMENT == PERSON_DOCUMENT

@@ -1,4 +1,5 @@
-"""Count the public meetings per city, year and track again (PublicMeetingCount)."""
+"""Count the public meetings per city, year and track again (PublicMeetingCount), and
+write the search table behind ``q`` again."""
 
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS
@@ -9,9 +10,9 @@ from meetings.models import PublicMeetingCount
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the public meeting counts from the meetings. Triggers keep them on "
-        "every write; run this after loading rows that carried counts of their own "
-        "(a `dumpdata` of everything), or after editing the count table by hand."
+        "Rebuild the public meeting counts and the search table from the meetings. "
+        "Triggers and the write side keep them on every write; run this after "
+        "`loaddata`, or after editing either table by hand."
     )
 
     def add_arguments(self, parser):
