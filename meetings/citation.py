@@ -32,13 +32,21 @@ def long_date(day):
     return f"{day.day} {day:%B %Y}"
 
 
-def citation_text(title, url, updated):
-    """The citation to paste: the reader adds the date they retrieved the record."""
+def based_on(sources):
+    """'Based on: A (Publisher); B.' for the record's sources (their str), or ''."""
+    names = [_SPACE.sub(" ", str(source)).strip() for source in sources]
+    return f"Based on: {'; '.join(names)}." if names else ""
+
+
+def citation_text(title, url, updated, sources=()):
+    """The citation to paste: the reader adds the date they retrieved the record. The
+    record's sources follow it, so the citation carries its provenance."""
     title = _SPACE.sub(" ", title).strip()
-    return (
+    text = (
         f"“{title}.” {SITE_NAME}. Last updated {long_date(updated)}. {url}. "
         "Retrieved [date you read it]."
     )
+    return f"{text} {based_on(sources)}".strip()
 
 
 def bibtex_text(value):
@@ -57,8 +65,8 @@ def bibtex_key(slug):
     return "backchannel-" + re.sub(r"[^A-Za-z0-9_-]", "-", slug)
 
 
-def bibtex_entry(slug, title, url, updated: datetime.date):
-    """A @misc entry for the record of one meeting."""
+def bibtex_entry(slug, title, url, updated: datetime.date, sources=()):
+    """A @misc entry for the record of one meeting (its sources in the note)."""
     link = bibtex_url(url)
     fields = [
         ("title", f"{{{bibtex_text(title)}}}"),  # double braces keep its capitals
@@ -66,7 +74,7 @@ def bibtex_entry(slug, title, url, updated: datetime.date):
         ("howpublished", f"\\url{{{link}}}"),
         ("url", link),
         ("year", str(updated.year)),
-        ("note", f"Record last updated {long_date(updated)}"),
+        ("note", bibtex_text(f"Record last updated {long_date(updated)}. {based_on(sources)}")),
     ]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{bibtex_key(slug)},\n{body}\n}}\n"

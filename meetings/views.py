@@ -112,10 +112,13 @@ def detail_queryset():
 
 
 def citation(request, meeting):
-    """What "Cite this record" shows: the permanent URL and the text to paste."""
+    """What "Cite this record" shows: the permanent URL and the text to paste, which
+    names the meeting's own sources (public with it)."""
     url = request.build_absolute_uri(meeting.get_absolute_url())
     updated = timezone.localdate(meeting.updated_at)
-    return {"url": url, "updated": updated, "text": citation_text(meeting.title, url, updated)}
+    sources = list(meeting.sources.all())
+    text = citation_text(meeting.title, url, updated, sources)
+    return {"url": url, "updated": updated, "text": text, "sources": sources}
 
 
 @require_safe
@@ -150,10 +153,13 @@ def meeting_detail(request, slug):
 def meeting_citation(request, slug):
     """The record's BibTeX entry, as a file to download."""
     meeting = get_object_or_404(
-        Meeting.objects.public().only("slug", "title", "updated_at"), slug=slug
+        Meeting.objects.public().only("slug", "title", "updated_at").prefetch_related("sources"),
+        slug=slug,
     )
     cited = citation(request, meeting)
-    entry = bibtex_entry(meeting.slug, meeting.title, cited["url"], cited["updated"])
+    entry = bibtex_entry(
+        meeting.slug, meeting.title, cited["url"], cited["updated"], cited["sources"]
+    )
     response = HttpResponse(entry, content_type="application/x-bibtex; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{bibtex_key(meeting.slug)}.bib"'
     return response

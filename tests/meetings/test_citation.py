@@ -77,7 +77,7 @@ def test_entry_is_a_misc_with_title_url_and_update():
         "howpublished": f"\\url{{{URL}}}",
         "url": URL,
         "year": "2026",
-        "note": "Record last updated 1 December 2026",
+        "note": "Record last updated 1 December 2026.",
     }
 
 
@@ -119,3 +119,21 @@ def test_citation_text_leaves_the_retrieved_date_to_the_reader():
         f"“Talks in Berlin.” Backchannel. Last updated 1 December 2026. {URL}. "
         "Retrieved [date you read it]."
     )
+
+
+def test_the_citation_and_the_entry_name_the_records_sources():
+    sources = ["Informal Dialogue (How Africa)", "Notes {on} 100% of it"]
+    assert citation_text("Talks", URL, DAY, sources).endswith(
+        "Based on: Informal Dialogue (How Africa); Notes {on} 100% of it."
+    )
+    _kind, _key, fields = parse_entry(bibtex_entry("talks", "Talks", URL, DAY, sources))
+    assert unescape(fields["note"]) == (
+        "Record last updated 1 December 2026. "
+        "Based on: Informal Dialogue (How Africa); Notes {on} 100% of it."
+    )
+
+
+@given(st.lists(st.text(max_size=40), max_size=3))
+def test_any_sources_keep_the_entry_parseable(sources):
+    _kind, _key, fields = parse_entry(bibtex_entry("talks", "Talks", URL, DAY, sources))
+    assert set(fields) == {"title", "author", "howpublished", "url", "year", "note"}

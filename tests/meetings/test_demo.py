@@ -96,7 +96,10 @@ def test_demo_pages_show_the_quoted_people_and_cite_the_article(client):
     assert [s.title for s in berlin.context["notes"]] == [Source.objects.get().title]
     assert page.count('aria-label="source 1">[1]</a>') == 3  # each unnamed participant
     assert "“US–North Korea informal talks in Berlin.” Backchannel." in page
-    bib = client.get("/meetings/us-north-korea-informal-talks-berlin/cite.bib")
-    assert "title = {{US–North Korea informal talks in Berlin}}" in bib.content.decode()
+    citation = berlin.context["citation"]["text"]
+    assert citation.endswith(f"Based on: {Source.objects.get().title} (How Africa).")
+    bib = client.get("/meetings/us-north-korea-informal-talks-berlin/cite.bib").content.decode()
+    assert "title = {{US–North Korea informal talks in Berlin}}" in bib
+    assert "Based on: Informal Dialogue Between US And North Korea" in bib
     series = client.get("/series/us-north-korea-informal-dialogue/")
     assert len(series.context["rounds"]) == 5
