@@ -7,6 +7,7 @@ names are written once, there, and ``Parameters.of`` reads them from it.
 import re
 from dataclasses import dataclass
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -112,3 +113,11 @@ class ReportedErrorsMixin:
     def error_list(self):
         """[(parameter, message)] for every invalid parameter."""
         return [(name, " ".join(errors)) for name, errors in self.form.errors.items()]
+
+
+def search_filter(label):
+    """The free-text ``q`` every listing takes: at most Q_MAX_LENGTH characters and a
+    bounded number of words, handled by the FilterSet's ``search`` method."""
+    return django_filters.CharFilter(
+        label=label, max_length=Q_MAX_LENGTH, method="search", validators=[validate_search_words]
+    )

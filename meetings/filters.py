@@ -11,12 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
 
 from backchannel.listpage import bound_filter
-from backchannel.parameters import (
-    Q_MAX_LENGTH,
-    Parameters,
-    ReportedErrorsMixin,
-    validate_search_words,
-)
+from backchannel.parameters import Parameters, ReportedErrorsMixin, search_filter
 
 from .filter_fields import (
     AllOfFilter,
@@ -122,12 +117,7 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
     )
     from_ = DateBoundFilter(label="From", method="filter_from")
     to = DateBoundFilter(label="To", method="filter_to")
-    q = django_filters.CharFilter(
-        label="Search",
-        max_length=Q_MAX_LENGTH,
-        method="search",
-        validators=[validate_search_words],
-    )
+    q = search_filter("Search")
     sort = django_filters.ChoiceFilter(label="Sort", choices=SORT_CHOICES, method="keep")
     with_ = django_filters.ModelMultipleChoiceFilter(
         label="With",

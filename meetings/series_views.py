@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from backchannel.cache import cached_public_page
 from backchannel.listpage import ListPage
-from backchannel.parameters import Q_MAX_LENGTH, ReportedErrorsMixin, validate_search_words
+from backchannel.parameters import ReportedErrorsMixin, search_filter
 
 from .models import City, DialogueSeries, Meeting, Quote, public_organizations
 
@@ -19,12 +19,7 @@ QUOTES_SHOWN = 50
 class SeriesFilter(ReportedErrorsMixin, django_filters.FilterSet):
     """Filters for DialogueSeries.objects.public()."""
 
-    q = django_filters.CharFilter(
-        label="Name",
-        max_length=Q_MAX_LENGTH,
-        method="search",
-        validators=[validate_search_words],
-    )
+    q = search_filter("Name")
 
     class Meta:
         model = DialogueSeries

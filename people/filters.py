@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
 
-from backchannel.parameters import Q_MAX_LENGTH, ReportedErrorsMixin, validate_search_words
+from backchannel.parameters import ReportedErrorsMixin, search_filter
 from meetings.models import public_people
 
 from .models import Affiliation, Organization, Person
@@ -28,12 +28,7 @@ class PersonFilter(ReportedErrorsMixin, django_filters.FilterSet):
         to_field_name="slug",
         method="filter_organization",
     )
-    q = django_filters.CharFilter(
-        label="Name",
-        max_length=Q_MAX_LENGTH,
-        method="search",
-        validators=[validate_search_words],
-    )
+    q = search_filter("Name")
 
     class Meta:
         model = Person
@@ -63,12 +58,7 @@ class OrganizationFilter(ReportedErrorsMixin, django_filters.FilterSet):
         choices=lambda: [(country.code, country.name) for country in countries],
         distinct=False,
     )
-    q = django_filters.CharFilter(
-        label="Name",
-        max_length=Q_MAX_LENGTH,
-        method="search",
-        validators=[validate_search_words],
-    )
+    q = search_filter("Name")
 
     class Meta:
         model = Organization
