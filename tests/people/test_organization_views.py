@@ -131,6 +131,14 @@ def test_detail_shows_kind_country_meetings_with_roles_and_series(client, record
     assert '<a href="/series/open-channel/">Open channel</a>' in body(convened)
 
 
+@pytest.mark.parametrize("slug", ["host-house", "series-convener"])
+def test_detail_links_to_the_listing_of_the_same_meetings(client, record, slug):
+    page = client.get(f"/organizations/{slug}/")
+    link = f"/meetings/?organization={slug}"
+    assert f'<a class="all-meetings" href="{link}">' in body(page)
+    assert data_total(client.get(link)) == len(page.context["meetings"])
+
+
 def test_detail_lists_public_affiliates_only(client, record):
     make_affiliation(make_person(full_name="Private Pat"), organization=record["host"])
     response = client.get("/organizations/institute/")
