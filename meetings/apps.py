@@ -6,4 +6,4 @@ class MeetingsConfig(AppConfig):
     name = "meetings"
 
     def ready(self):
-        from . import derived  # noqa: F401 (connects the receivers that keep derived data)
+        from . import derived, derived_organizers  # noqa: F401 (connect the receivers that keep derived data)

@@ -7,10 +7,11 @@ equals the ``data-total`` of that listing.
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from backchannel.countries import country_name
 
-from .facets import CHART_UNITS, chart_step, period_name, query_with
+from .facets import CHART_UNITS, chart_step, period_name
 from .overview import TRACK_LABELS, TRACK_ORDER
 
 CHART_BAR_WIDTH = 16
@@ -26,15 +27,30 @@ UNKNOWN = "unknown"  # the listing's year value for undated meetings
 @dataclass
 class Link:
     count: int
-    query: object  # the QueryDict of the listing it opens; None: no listing selects it
+    query: str | None  # the encoded query of the page it opens; None: no page selects it
 
 
 def link(params, count, **values):
     """A number and the listing of exactly those meetings: ``params`` with ``values`` set."""
-    query = params
-    for name, chosen in values.items():
-        query = query_with(query, name, chosen)
-    return Link(count, query)
+    return Link(count, encoded(params, values))
+
+
+def encoded(params, values):
+    """``params`` (a QueryDict) with each of ``values`` ({name: [value]}) set and the page
+    left out, URL-encoded as ``QueryDict.urlencode`` would: a page shows hundreds of these
+    links, and copying the QueryDict for each took most of its rendering time."""
+    pairs, placed = [], set()
+    for name, listed in params.lists():
+        if name == "page":
+            continue
+        if name in values:
+            listed = values[name]
+            placed.add(name)
+        pairs += [(name, str(value)) for value in listed]
+    for name, listed in values.items():
+        if name not in placed:
+            pairs += [(name, str(value)) for value in listed]
+    return urlencode(pairs)
 
 
 def year_track_table(groups, params):
@@ -167,6 +183,16 @@ def series_links(series, params):
         (slug, name, link(params, n, series=[slug]), _year(first), _year(last))
         for slug, name, n, first, last in series
     ]
+
+
+def new_series_links(new_series, filtered):
+    """[(year, Link)] of the new series per year: each to the series pages of the series
+    first held that year, unless a filter narrows the rounds counted (no series page
+    selects "first held that year among these meetings")."""
+    rows = []
+    for year, started in new_series:
+        rows.append((year, Link(len(started), None if filtered else urlencode({"first": year}))))
+    return rows
 
 
 def _year(date):

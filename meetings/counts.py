@@ -18,8 +18,9 @@ from backchannel.countries import country_name
 from backchannel.parameters import canonical
 from backchannel.records import FIRST_DATE, LAST_STORED_DATE
 
+from . import public_facts
 from .filter_fields import UNKNOWN_YEAR
-from .models import NO_CITY, NO_YEAR, City, PublicMeetingCount, Track
+from .models import NO_CITY, NO_YEAR, City, FactKind, PublicMeetingCount, Track
 
 # The years the listing offers (facet, year list, chart): those the database can hold.
 # A meeting planted outside them by raw SQL is still listed and counted in the total,
@@ -86,14 +87,8 @@ def _year_key(year):
     return -(year or 0)
 
 
-def _party_rows(qs):
-    """[(code, country name, count)] of the parties of ``qs``, the most frequent first:
-    one GROUP BY over the stored lists ("KP,US"), each list's count added to its codes."""
-    counts = {}
-    # COUNT(*), not COUNT(id): PostgreSQL then reads meeting_parties_idx alone.
-    for parties, n in qs.order_by().values_list("parties").annotate(n=Count("*")).order_by():
-        for code in filter(None, str(parties or "").split(",")):
-            counts[code] = counts.get(code, 0) + n
+def _party_rows(counts):
+    """[(code, country name, count)] of {code: count}, the most frequent first."""
     rows = sorted((-n, country_name(code), code) for code, n in counts.items())
     return [(code, name, -negative) for negative, name, code in rows]
 
@@ -166,7 +161,7 @@ def counts_from_meetings(filterset):
         "city": facet_rows(filterset, "city"),
         "year": facet_rows(filterset, "year") if filterset.active("year") else years,
         "track": facet_rows(filterset, "track") if filterset.active("track") else tracks,
-        "party": _party_rows(filterset.qs),
+        "party": _party_rows(fact_counts(filterset, FactKind.PARTY)),
     }
     return {"total": total, "rows": rows}
 
@@ -182,12 +177,37 @@ def counted_filters_only(filterset):
 
 def counted(filterset, without=()):
     """The PublicMeetingCount rows the active filters select, but those named in ``without``."""
-    rows = PublicMeetingCount.objects.order_by()
+    return PublicMeetingCount.objects.order_by().filter(**counted_lookups(filterset, without))
+
+
+def counted_lookups(filterset, without=()):
+    """{lookup: values} of the active filters the count table (and the fact table) answer,
+    but those named in ``without``."""
+    lookups = {}
     for name, lookup in COUNTED_FILTERS.items():
         values = [table_value(name, value) for value in filterset.active(name)]
         if values and name not in without:
-            rows = rows.filter(**{lookup: values})
-    return rows
+            lookups[lookup] = values
+    return lookups
+
+
+def facts_for(filterset, kind):
+    """The facts of one kind (meetings/public_facts.py) of the filter's result: selected by
+    their own city, year and track when only those filters are active, else by meeting."""
+    if counted_filters_only(filterset):
+        return public_facts.facts_of(kind, counted_filters=counted_lookups(filterset))
+    return public_facts.facts_of(kind, result=filterset.qs)
+
+
+def fact_counts(filterset, kind, keys=None):
+    """{key: meetings} of one kind of fact over the filter's result (only these keys when
+    given): from the totals when no filter is active."""
+    if not filter_key(filterset):
+        return public_facts.totals(kind, keys)
+    rows = facts_for(filterset, kind)
+    if keys is not None:
+        rows = rows.filter(key__in=keys)
+    return public_facts.counted_by_key(rows)
 
 
 def _summed(rows, *fields):
@@ -218,8 +238,7 @@ def counts_from_table(filterset):
     tracks = _year_track_totals(kept(True, False))[2]
     cities = _summed(counted(filterset, without={"city"}).exclude(city=NO_CITY), "city")
     city_rows = _named_city_rows({city: n for city, n in cities if n})
-    # Parties are not in the table: their one GROUP BY reads the meetings.
-    parties = _party_rows(filterset.qs)
+    parties = _party_rows(fact_counts(filterset, FactKind.PARTY))
     rows = {"city": city_rows, "year": years, "track": tracks, "party": parties}
     return {"total": total, "rows": rows}
 

@@ -63,7 +63,7 @@ from django.utils import timezone
 from backchannel.cache import bump_record_version
 from people.models import Affiliation, Organization, Person
 
-from . import search_index
+from . import public_facts, search_index
 from .count_triggers import recount_statements, sql_list
 from .models import (
     PUBLIC_VISIBILITIES,
@@ -127,7 +127,7 @@ def after_bulk_write(meeting_ids, people=()):
     ids = sorted(ids)
     for start in range(0, len(ids), TRACK_BATCH):
         _store_tracks(ids[start : start + TRACK_BATCH], touch=False)
-    search_index.refresh(ids)
+    refresh_tables(ids)
     record_changed(sender=None)
 
 
@@ -171,7 +171,13 @@ def batched_writes():
             _batched_meetings.reset(token)
         for start in range(0, len(tracks), TRACK_BATCH):
             _store_tracks(sorted(tracks)[start : start + TRACK_BATCH], touch=True)
-        search_index.refresh(tracks | words)
+        refresh_tables(tracks | words)
+
+
+def refresh_tables(meeting_ids, using="default"):
+    """Write these meetings' search words and facts again."""
+    search_index.refresh(meeting_ids, using=using)
+    public_facts.refresh(meeting_ids, using=using)
 
 
 def participations_changed(*meeting_ids):
@@ -180,7 +186,7 @@ def participations_changed(*meeting_ids):
     batched = _batched_meetings.get()
     if batched is None:
         _store_tracks(sorted(meeting_ids), touch=True)
-        search_index.refresh(meeting_ids)
+        refresh_tables(meeting_ids)
     else:
         batched[0].update(meeting_ids)
 
@@ -189,7 +195,7 @@ def words_changed(meeting_ids):
     """Write the words of these meetings again: now, or at the end of the block."""
     batched = _batched_meetings.get()
     if batched is None:
-        search_index.refresh(meeting_ids)
+        refresh_tables(meeting_ids)
     else:
         batched[1].update(meeting_ids)
 
@@ -276,3 +282,4 @@ def recount(using="default"):
         for statement in statements:
             cursor.execute(statement)
         search_index.rebuild(using=using)
+        public_facts.rebuild(using=using)

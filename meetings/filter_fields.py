@@ -10,13 +10,11 @@ import re
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Q, Value
-from django.db.models.functions import Concat
-from django.db.models.lookups import Contains
+from django.db.models import Q
 from django_countries import countries
 
 from . import dates
-from .models import DatePrecision
+from .models import DatePrecision, FactKind, PublicFact
 
 UNKNOWN_YEAR = "unknown"  # ``year=unknown``: the meetings no source dates
 FIRST_FILTER_YEAR = 1000  # a year in a URL has four digits
@@ -67,18 +65,13 @@ def country_codes():
     return frozenset(code for code, _name in countries)
 
 
-def _party_list():
-    """The stored parties between commas (",KP,US,"), so a code matches only whole."""
-    return Concat(Value(","), "parties", Value(","), output_field=CharField())
-
-
 def party_condition(code):
-    """A condition true for meetings that have ``code`` (a checked code) among their parties.
-
-    ``Meeting.parties`` is django-countries' comma-separated text: "KP,US" must match
-    KP and US, never "P" or "KP,U". Read as ",KP,US," and matched on ",KP,".
-    """
-    return Contains(_party_list(), f",{code},")
+    """A condition true for the public meetings that have ``code`` (a checked code) among
+    their parties: read from the fact table's party rows (meetings/public_facts.py), one
+    index lookup per code, where matching the stored text ("KP,US") scanned every meeting.
+    The table holds public meetings only, as the listing's filter selects among them."""
+    facts = PublicFact.objects.filter(kind=FactKind.PARTY, key=code)
+    return Q(pk__in=facts.values("meeting_id"))
 
 
 class ReducedDateField(forms.CharField):

@@ -3,24 +3,34 @@ pair of countries, city, organiser and series.
 
 Every number is an aggregate the database computes over the result of the listing's
 own filter (``MeetingFilter`` over ``Meeting.objects.public()``), so each equals the
-total of the listing it links to. Years and tracks come from the public count table
-when only the filters it can answer are active (as the listing's counts do). Python
-only walks the groups: the distinct lists of parties, the cities, the organisers and
-the series, never the meetings.
+total of the listing it links to. Years, tracks and cities come from the public count
+table when only the filters it can answer are active (as the listing's counts do);
+pairs of parties, organisers and series from the fact table (meetings/public_facts.py):
+its totals when no filter is active, else its rows of the result. Python only ranks the
+groups, never walks the meetings.
 """
 
-from itertools import combinations
-
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Count, Sum
 
 from backchannel.cache import cached_public
+from people.models import Organization
 
-from .counts import Year, counted, counted_filters_only, filter_key, offered_year
-from .models import NO_CITY, NO_YEAR, MeetingOrganizer, Track
+from . import public_facts
+from .counts import (
+    Year,
+    counted,
+    counted_filters_only,
+    fact_counts,
+    facts_for,
+    filter_key,
+    offered_year,
+)
+from .models import NO_CITY, NO_YEAR, City, DialogueSeries, FactKind, Track
 
 TOP_PAIRS = 15
 TOP_PLACES = 15  # cities and organisers
 TOP_SERIES = 25
+NAMED_BY_ID = 200  # series looked up by their ids; more are read all at once
 # Tracks from the bottom of a stacked bar up; "" is a track no rule or source gives yet.
 TRACK_ORDER = ("1", "1.5", "2", "")
 
@@ -33,11 +43,11 @@ def cached_overview(filterset):
 def overview_numbers(filterset):
     """Everything the overview counts: plain data (a cache value)."""
     groups = year_track_groups(filterset)
-    series = series_rows(filterset.qs)
+    series = series_rows(filterset)
     return {
         "total": sum(n for _year, _track, n in groups),
         "groups": groups,
-        "pairs": party_pairs(filterset.qs),
+        "pairs": party_pairs(filterset),
         "cities": city_rows(filterset),
         "organizers": organizer_rows(filterset),
         "series": series[:TOP_SERIES],
@@ -71,94 +81,70 @@ def year_track_groups(filterset):
     )
 
 
-def party_pairs(qs):
-    """[(code, code, meetings)] of the pairs of sides that sat together most often: one
-    GROUP BY over the lists of parties, each list's pairs added up here (COUNT(*), so
-    PostgreSQL can read meeting_parties_idx alone)."""
-    lists = qs.order_by().values_list("parties").annotate(n=Count("*")).order_by()
-    pairs = {}
-    for parties, n in lists:
-        codes = sorted(_codes(parties))
-        for pair in combinations(codes, 2):
-            pairs[pair] = pairs.get(pair, 0) + n
-    ranked = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))
-    return [(first, second, n) for (first, second), n in ranked[:TOP_PAIRS]]
+def party_pairs(filterset):
+    """[(code, code, meetings)] of the pairs of sides that sat together most often."""
+    counts = fact_counts(filterset, FactKind.PAIR)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [(*key.split(" "), n) for key, n in ranked[:TOP_PAIRS]]
 
 
-def _codes(parties):
-    """The set of codes of a stored list of parties (the column holds "KP,US")."""
-    if isinstance(parties, str):
-        parties = parties.split(",")
-    return {str(code).strip() for code in parties or [] if str(code).strip()}
+def leaders(counts, places=TOP_PLACES):
+    """The keys of {key: count} that can be among the first ``places`` once ties are
+    broken by name: those counting at least as many as the last place."""
+    if not counts:
+        return []
+    least = sorted(counts.values(), reverse=True)[:places][-1]
+    return [key for key, n in counts.items() if n >= least]
 
 
 def city_rows(filterset):
-    """[(slug, name, country code, meetings)] of the cities that host most: from the
-    count table when it can answer the filter."""
+    """[(slug, name, country code, meetings)] of the cities that host most: grouped by
+    city id (from the count table when it can answer the filter), then the leaders named."""
     if counted_filters_only(filterset):
-        rows = (
-            counted(filterset)
-            .exclude(city=NO_CITY)
-            .values_list("city__slug", "city__name", "city__country")
-            .annotate(n=Sum("meetings"))
-            .filter(n__gt=0)
-            .order_by("-n", "city__name", "city__slug")
-        )
-        return [(slug, name, str(code or ""), n) for slug, name, code, n in rows[:TOP_PLACES]]
-    rows = (
-        filterset.qs.exclude(city=None)
-        .order_by()
-        .values_list("city__slug", "city__name", "city__country")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "city__name", "city__slug")
+        rows = counted(filterset).exclude(city=NO_CITY).values_list("city")
+        rows = rows.annotate(n=Sum("meetings"))
+    else:
+        rows = filterset.qs.exclude(city=None).order_by().values_list("city")
+        rows = rows.annotate(n=Count("pk"))
+    counts = {city: n for city, n in rows.order_by() if n}
+    named = City.objects.filter(pk__in=leaders(counts))
+    ranked = sorted(
+        (-counts[pk], name, slug, str(code or ""))
+        for pk, slug, name, code in named.values_list("pk", "slug", "name", "country")
     )
-    return [(slug, name, str(code or ""), n) for slug, name, code, n in rows[:TOP_PLACES]]
+    return [(slug, name, code, -negative) for negative, name, slug, code in ranked[:TOP_PLACES]]
 
 
 def organizer_rows(filterset):
     """[(slug, name, meetings)] of the organisations that organise most: in any role, or
-    as the convener of the meeting's series (as ``organization=`` selects them).
-
-    Two GROUP BYs, no subquery per meeting: the organisers' links (with how many of
-    those meetings the organisation also convenes through their series, so each
-    meeting counts once), then the series' conveners. With the organisation filter
-    on, only the chosen organisations: a meeting another one also organised is in the
-    result, but no listing selects "this one and one of those"."""
-    result = filterset.qs.order_by().values("pk")
-    chosen = [value.pk for value in filterset.active("organization")]
-    # ``result`` is public already: no second join on the meetings' visibility.
-    links = MeetingOrganizer.objects.filter(meeting__in=result).order_by()
-    convened = filterset.qs.exclude(series__convener=None).order_by()
-    if chosen:
-        links = links.filter(organization__in=chosen)
-        convened = convened.filter(series__convener__in=chosen)
-    totals = {}
-    both = Q(organization=F("meeting__series__convener"))
-    for slug, name, n, overlap in links.values_list(
-        "organization__slug", "organization__name"
-    ).annotate(
-        n=Count("meeting", distinct=True), overlap=Count("meeting", distinct=True, filter=both)
-    ):
-        totals[(slug, name)] = n - overlap
-    for slug, name, n in convened.values_list(
-        "series__convener__slug", "series__convener__name"
-    ).annotate(n=Count("pk")):
-        totals[(slug, name)] = totals.get((slug, name), 0) + n
-    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0][1], item[0][0]))
-    return [(slug, name, n) for (slug, name), n in ranked[:TOP_PLACES]]
+    as the convener of the meeting's series (as ``organization=`` selects them), each
+    meeting once. With the organisation filter on, only the chosen organisations: a
+    meeting another one also organised is in the result, but no listing selects "this
+    one and one of those"."""
+    chosen = [str(value.pk) for value in filterset.active("organization")]
+    counts = fact_counts(filterset, FactKind.ORGANIZER, keys=chosen or None)
+    named = Organization.objects.filter(pk__in=[int(key) for key in leaders(counts)])
+    rows = named.values_list("pk", "slug", "name")
+    ranked = sorted((-counts[str(pk)], name, slug) for pk, slug, name in rows)
+    return [(slug, name, -negative) for negative, name, slug in ranked[:TOP_PLACES]]
 
 
-def series_rows(qs):
+def series_rows(filterset):
     """[(slug, name, rounds, first date, last date)] of every series in the result, the
     most rounds first; the dates None when no round of it is dated."""
-    rows = (
-        qs.exclude(series=None)
-        .order_by()
-        .values_list("series__slug", "series__name")
-        .annotate(n=Count("pk"), first=Min("start_date"), last=Max("start_date"))
-        .order_by("-n", "series__name", "series__slug")
+    if filter_key(filterset):
+        rounds = public_facts.series_by_key(facts_for(filterset, FactKind.SERIES))
+    else:
+        rounds = public_facts.series_totals()
+    named = DialogueSeries.objects.all()
+    if len(rounds) <= NAMED_BY_ID:  # else reading them all is cheaper than a long IN list
+        named = named.filter(pk__in=[int(key) for key in rounds])
+    ranked = sorted(
+        (-rounds[str(pk)][0], name, slug, rounds[str(pk)][1:])
+        for pk, slug, name in named.values_list("pk", "slug", "name")
+        if str(pk) in rounds
     )
-    return [tuple(row) for row in rows]
+    return [(slug, name, -negative, *dates) for negative, name, slug, dates in ranked]
 
 
 def new_series_per_year(series):

@@ -1,8 +1,22 @@
 """Public dialogue series pages: the listing and each series' page (its convener, rounds,
 cities and the quotes said at them). A series is public while it has a public round."""
 
+import datetime
+
 import django_filters
-from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery
+from django import forms
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -10,20 +24,41 @@ from backchannel.cache import cached_public_page
 from backchannel.listpage import ListPage
 from backchannel.parameters import ReportedErrorsMixin, search_filter
 
+from .filter_fields import FIRST_FILTER_YEAR
 from .models import City, DialogueSeries, Meeting, Quote, public_organizations
 
 ROUNDS_SHOWN = 200  # the first; every round is in the listing filtered by the series
 QUOTES_SHOWN = 50
 
 
+class YearFilter(django_filters.Filter):
+    """A four-digit year, as an int."""
+
+    field_class = forms.IntegerField
+
+
 class SeriesFilter(ReportedErrorsMixin, django_filters.FilterSet):
     """Filters for DialogueSeries.objects.public()."""
 
     q = search_filter("Name")
+    first = YearFilter(
+        label="First known round in",
+        method="first_round_in",
+        min_value=FIRST_FILTER_YEAR,
+        max_value=9999,
+    )
 
     class Meta:
         model = DialogueSeries
         fields = []
+
+    def first_round_in(self, qs, name, value):
+        """The series whose first dated public round falls in the year (``first=2015``):
+        those the overview counts as new that year."""
+        first = public_rounds_of(OuterRef("pk")).annotate(first=Min("start_date")).values("first")
+        start, end = datetime.date(value, 1, 1), datetime.date(value, 12, 31)
+        qs = qs.alias(first_round_on=Subquery(first, output_field=DateField()))
+        return qs.filter(first_round_on__gte=start, first_round_on__lte=end)
 
     def search(self, qs, name, value):
         """Every word must appear in the name or the description."""
@@ -32,11 +67,15 @@ class SeriesFilter(ReportedErrorsMixin, django_filters.FilterSet):
         return qs
 
 
+def public_rounds_of(series):
+    """The public rounds of a series (an ``OuterRef``), grouped by it: for subqueries."""
+    return Meeting.objects.public().filter(series=series).order_by().values("series")
+
+
 def with_rounds(series):
     """Each series' public rounds (``round_count``, ``first_round``, ``last_round``) and
     whether its convener may be shown (``convener_public``): no query per row."""
-    rounds = Meeting.objects.public().filter(series=OuterRef("pk")).order_by()
-    grouped = rounds.values("series")
+    grouped = public_rounds_of(OuterRef("pk"))
     return series.select_related("convener").annotate(
         round_count=Subquery(
             grouped.annotate(n=Count("pk")).values("n"), output_field=IntegerField()

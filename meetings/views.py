@@ -172,7 +172,7 @@ def overview_context(filterset, query):
         [str(code) for code in filterset.active("party")] if "party" in filterset.filters else []
     )
     return {
-        "total": charts.Link(numbers["total"], query),
+        "total": charts.link(query, numbers["total"]),
         "chart": charts.stacked_chart(numbers["groups"]),
         "table": charts.year_track_table(numbers["groups"], query),
         "undated": charts.undated_link(numbers["groups"], query),
@@ -181,7 +181,7 @@ def overview_context(filterset, query):
         "organizers": charts.place_links(numbers["organizers"], query, "organization"),
         "series": charts.series_links(numbers["series"], query),
         "series_count": numbers["series_count"],
-        "new_series": numbers["new_series"],
+        "new_series": charts.new_series_links(numbers["new_series"], filtered=bool(query)),
     }
 
 

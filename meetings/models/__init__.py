@@ -12,6 +12,7 @@ from .choices import (
     Visibility,
 )
 from .count_table import NO_CITY, NO_YEAR, PublicMeetingCount
+from .fact_table import FactKind, PublicFact, PublicFactTotal
 from .gates import public_organizations, public_people, publicly_affiliated
 from .meeting import Meeting, MeetingQuerySet
 from .organizer import MeetingOrganizer, OrganizerRole
@@ -27,11 +28,14 @@ __all__ = [
     "City",
     "DatePrecision",
     "DialogueSeries",
+    "FactKind",
     "Meeting",
     "MeetingOrganizer",
     "MeetingQuerySet",
     "OrganizerRole",
     "Participation",
+    "PublicFact",
+    "PublicFactTotal",
     "PublicMeetingCount",
     "Quote",
     "Role",

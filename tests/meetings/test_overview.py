@@ -46,7 +46,7 @@ def test_overview_of_the_demo_record(client):
     assert pairs == [("North Korea – United States", 5)]
     assert response.context["chart"] is None  # nothing dated to draw
     assert response.context["undated"].count == 5
-    assert response.context["undated"].query.urlencode() == "year=unknown"
+    assert response.context["undated"].query == "year=unknown"
 
 
 def test_overview_of_the_demo_record_meets_no_hidden_person(client):
@@ -229,10 +229,40 @@ def test_overview_series_rounds_and_new_series_per_year(client):
         ("alpha", 3, 2015, 2018),
         ("beta", 2, 2016, 2016),
     ]
-    assert context["new_series"] == [
-        (2015, [("alpha", "Alpha talks")]),
-        (2016, [("beta", "Beta talks")]),
-    ]
+    new = [(year, link.count, link.query) for year, link in context["new_series"]]
+    assert new == [(2015, 1, "first=2015"), (2016, 1, "first=2016")]
+    for year, count, query in new:
+        page = client.get(f"/series/?{query}")
+        assert data_total(page) == count
+        shown = [row.slug for row in page.context["page_obj"].object_list]
+        assert shown == ["alpha" if year == 2015 else "beta"]
+    # Counted over filtered rounds, no series page selects them: plain numbers.
+    filtered = client.get(f"{OVERVIEW}?year=2016").context["new_series"]
+    assert [(year, link.count, link.query) for year, link in filtered] == [(2016, 2, None)]
+
+
+@pytest.mark.parametrize("value", ["abc", "2015.5", "99999", "999", "-2015", ""])
+def test_series_first_year_is_four_digits_or_a_400_naming_it(client, value):
+    make_meeting(series=make_series(), start_date=datetime.date(2015, 1, 1))
+    response = client.get(f"/series/?first={value}")
+    if value == "":
+        assert data_total(response) == 1  # an empty parameter filters nothing
+    else:
+        assert response.status_code == 400
+        assert "first" in body(response).lower()
+
+
+def test_series_first_year_counts_only_public_rounds(client):
+    series = make_series(slug="gamma")
+    make_meeting(series=series, start_date=datetime.date(2015, 1, 1))
+    make_meeting(
+        series=series, start_date=datetime.date(2012, 1, 1), visibility=Visibility.CONFIDENTIAL
+    )
+    assert data_total(client.get("/series/?first=2012")) == 0
+    page = client.get("/series/?first=2015")
+    assert data_total(page) == 1
+    assert "whose first known round was in 2015" in body(page)
+    assert 'name="first" value="2015"' in body(page)
 
 
 def test_a_confidential_meeting_changes_no_number(client):
@@ -281,12 +311,13 @@ def test_overview_queries_do_not_grow_with_rows(client, django_assert_num_querie
             date_precision="year",
         )
         make_organizer(meeting)
-    # years and tracks (count table), pairs, cities, organisers (links, conveners), series
-    with django_assert_num_queries(6):
+    # years and tracks (count table), pairs (fact totals), cities (count table, names),
+    # organisers (fact totals, names), series (fact totals, names)
+    with django_assert_num_queries(8):
         assert client.get(OVERVIEW).status_code == 200
     series = Meeting.objects.order_by("pk").first().series.slug
-    # a filter the count table cannot answer: its choice, then the same six
-    with django_assert_num_queries(7):
+    # a filter the count table cannot answer: its choice, then the same eight
+    with django_assert_num_queries(9):
         assert client.get(f"{OVERVIEW}?series={series}").status_code == 200
 
 
@@ -306,4 +337,4 @@ def test_organisers_count_series_conveners_once_as_the_listing_does(client):
     chosen = client.get(OVERVIEW + "?organization=other").context["organizers"]
     assert [(label, link.count) for label, link in chosen] == [("Other", 1)]
     for _label, link in response.context["organizers"]:
-        assert data_total(client.get(f"/meetings/?{link.query.urlencode()}")) == link.count
+        assert data_total(client.get(f"/meetings/?{link.query}")) == link.count

@@ -1,0 +1,199 @@
+"""The fact table: what each public meeting counts for in the overview and the party
+facet (models/fact_table.py), and the totals of those facts over every public meeting.
+
+A public meeting's facts are its parties (one per country code), its pairs of parties,
+its organisers (each organisation once, whether it organises in any role or convenes
+the meeting's series: what ``organization=`` selects) and its series. Each fact row
+carries the meeting's city, year, track and date, so the filters the count table
+answers (city, country, year, track) select facts without reading the meetings, and
+any other filter selects them by meeting. ``PublicFactTotal`` adds them up over every
+public meeting: the unfiltered overview and listing read a few hundred rows.
+
+meetings/derived.py calls ``refresh`` wherever it writes a meeting's search words (every
+kind of write), and also when a meeting's organisers or its series' convener change.
+``refresh`` deletes the meetings' facts (the database returns what it deleted), writes
+the new ones and moves each total by the difference, in one transaction; totals rows are
+written in key order, so two writers never wait on each other in a cycle. ``rebuild``
+writes every fact again and counts the totals from them.
+"""
+
+from collections import Counter
+from itertools import combinations
+
+from django.db import connections, transaction
+from django.db.models import Count, Max, Min, OuterRef, Subquery
+
+from .models import (
+    NO_CITY,
+    NO_YEAR,
+    PUBLIC_VISIBILITIES,
+    FactKind,
+    Meeting,
+    MeetingOrganizer,
+    PublicFact,
+    PublicFactTotal,
+)
+
+BATCH = 1000  # meetings read and written per round
+FACTS = PublicFact._meta.db_table
+TOTALS = PublicFactTotal._meta.db_table
+SERIES_ONLY = f"CASE WHEN kind = '{FactKind.SERIES}' THEN {{}}(start_date) END"
+TOTALS_FROM_FACTS = (
+    f"INSERT INTO {TOTALS} (kind, key, meetings, first_date, last_date) "  # noqa: S608
+    f"SELECT kind, key, COUNT(*), {SERIES_ONLY.format('MIN')}, {SERIES_ONLY.format('MAX')} "
+    f"FROM {FACTS} GROUP BY kind, key"
+)
+
+
+def party_codes(parties):
+    """The sorted codes of a stored list of parties (the column holds "KP,US")."""
+    if isinstance(parties, str):
+        parties = parties.split(",")
+    return sorted({str(code).strip() for code in parties or [] if str(code).strip()})
+
+
+def pair_key(first, second):
+    return f"{first} {second}"
+
+
+def meeting_facts(parties, organizers, series_id):
+    """[(kind, key)] of one public meeting."""
+    codes = party_codes(parties)
+    facts = [(FactKind.PARTY, code) for code in codes]
+    facts += [(FactKind.PAIR, pair_key(*pair)) for pair in combinations(codes, 2)]
+    facts += [(FactKind.ORGANIZER, str(pk)) for pk in sorted(organizers)]
+    if series_id is not None:
+        facts.append((FactKind.SERIES, str(series_id)))
+    return facts
+
+
+def _facts(ids, using):
+    """The fact rows of the public ones among these meetings."""
+    fields = ("pk", "parties", "city_id", "start_date", "track", "series_id")
+    meetings = Meeting.objects.using(using).filter(pk__in=ids, visibility__in=PUBLIC_VISIBILITIES)
+    rows = list(meetings.values_list(*fields, "series__convener_id"))
+    organizers = {}
+    links = MeetingOrganizer.objects.using(using).filter(meeting_id__in=[row[0] for row in rows])
+    for meeting_id, organization_id in links.values_list("meeting_id", "organization_id"):
+        organizers.setdefault(meeting_id, set()).add(organization_id)
+    facts = []
+    for pk, parties, city_id, start_date, track, series_id, convener_id in rows:
+        chosen = organizers.get(pk, set()) | ({convener_id} if convener_id else set())
+        where = {
+            "city_id": city_id or NO_CITY,
+            "year": start_date.year if start_date else NO_YEAR,
+            "track": track or "",
+            "start_date": start_date,
+        }
+        facts += [
+            PublicFact(meeting_id=pk, kind=kind, key=key, **where)
+            for kind, key in meeting_facts(parties, chosen, series_id)
+        ]
+    return facts
+
+
+def _delete(ids, using):
+    """Delete these meetings' facts: a Counter of the (kind, key) deleted."""
+    listed = ", ".join(str(int(pk)) for pk in ids)
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {FACTS} WHERE meeting_id IN ({listed}) RETURNING kind, key"  # noqa: S608 (ints)
+        )
+        return Counter(tuple(row) for row in cursor.fetchall())
+
+
+def _move_totals(changes, using):
+    """Add each (kind, key)'s change to its total, in key order."""
+    rows = sorted((kind, key, n) for (kind, key), n in changes.items() if n)
+    if not rows:
+        return
+    with connections[using].cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {TOTALS} (kind, key, meetings) VALUES (%s, %s, %s) "  # noqa: S608
+            "ON CONFLICT (kind, key) DO UPDATE "
+            f"SET meetings = {TOTALS}.meetings + EXCLUDED.meetings",
+            rows,
+        )
+
+
+def _date_series(keys, using):
+    """Set the first and last dates of these series' totals from their facts."""
+    if not keys:
+        return
+    rounds = PublicFact.objects.using(using).filter(kind=FactKind.SERIES, key=OuterRef("key"))
+    dates = rounds.order_by().values("key")
+    totals = PublicFactTotal.objects.using(using).filter(kind=FactKind.SERIES, key__in=keys)
+    totals.update(
+        first_date=Subquery(dates.annotate(first=Min("start_date")).values("first")),
+        last_date=Subquery(dates.annotate(last=Max("start_date")).values("last")),
+    )
+
+
+def refresh(meeting_ids, using="default"):
+    """Write the facts of these meetings again (none for one gone or confidential) and
+    move the totals by the difference."""
+    ids = sorted(set(meeting_ids))
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        facts = _facts(batch, using)
+        with transaction.atomic(using=using, savepoint=False):
+            deleted = _delete(batch, using)
+            PublicFact.objects.using(using).bulk_create(facts, batch_size=2000)
+            changes = Counter({fact: -n for fact, n in deleted.items()})
+            changes.update((fact.kind, fact.key) for fact in facts)
+            _move_totals(changes, using)
+            _date_series({key for kind, key in changes if kind == FactKind.SERIES}, using)
+
+
+def rebuild(using="default"):
+    """Write every public meeting's facts again and count the totals from them."""
+    public = Meeting.objects.using(using).public().order_by("pk")
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FACTS}")  # noqa: S608 (a constant)
+        cursor.execute(f"DELETE FROM {TOTALS}")  # noqa: S608 (a constant)
+        ids = list(public.values_list("pk", flat=True))
+        for start in range(0, len(ids), BATCH):
+            facts = _facts(ids[start : start + BATCH], using)
+            PublicFact.objects.using(using).bulk_create(facts, batch_size=2000)
+        cursor.execute(TOTALS_FROM_FACTS)
+
+
+def totals(kind, keys=None):
+    """{key: meetings} of every public meeting, from the totals (none fallen to zero)."""
+    rows = PublicFactTotal.objects.filter(kind=kind, meetings__gt=0)
+    if keys is not None:
+        rows = rows.filter(key__in=keys)
+    return dict(rows.values_list("key", "meetings"))
+
+
+def facts_of(kind, counted_filters=None, result=None):
+    """The facts of one kind of the meetings a filter selects: by the count table's
+    filters ({lookup: values} on the fact's city, year and track) or by the result."""
+    rows = PublicFact.objects.filter(kind=kind).order_by()
+    if counted_filters is not None:
+        rows = rows.filter(**counted_filters)
+    if result is not None:
+        rows = rows.filter(meeting__in=result.order_by().values("pk"))
+    return rows
+
+
+def counted_by_key(rows):
+    """{key: meetings} of a set of facts."""
+    return dict(rows.values_list("key").annotate(n=Count("*")).order_by())
+
+
+def series_totals():
+    """{key: (rounds, first date, last date)} of every series with a public round."""
+    rows = PublicFactTotal.objects.filter(kind=FactKind.SERIES, meetings__gt=0)
+    return {
+        key: tuple(row)
+        for key, *row in rows.values_list("key", "meetings", "first_date", "last_date")
+    }
+
+
+def series_by_key(rows):
+    """{key: (rounds, first date, last date)} of a set of series facts."""
+    grouped = rows.values_list("key").annotate(
+        n=Count("*"), first=Min("start_date"), last=Max("start_date")
+    )
+    return {key: (n, first, last) for key, n, first, last in grouped}

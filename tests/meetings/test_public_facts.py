@@ -1,0 +1,205 @@
+"""meetings/public_facts.py: the fact table and its totals follow every way of writing,
+checked after each write against facts computed here from the ORM, independently."""
+
+import datetime
+import importlib
+from collections import Counter
+from itertools import combinations
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from meetings.derived import after_bulk_write, batched_writes
+from meetings.models import (
+    PUBLIC_VISIBILITIES,
+    DialogueSeries,
+    Meeting,
+    MeetingOrganizer,
+    PublicFact,
+    PublicFactTotal,
+    Visibility,
+)
+from meetings.public_facts import meeting_facts
+from tests.factories import (
+    make_city,
+    make_meeting,
+    make_organization,
+    make_organizer,
+    make_participation,
+    make_series,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def expected():
+    """Every fact row of every public meeting, from the meetings, their organiser links and
+    their series: (meeting, kind, key, city, year, track, date)."""
+    rows = set()
+    for meeting in Meeting.objects.filter(visibility__in=PUBLIC_VISIBILITIES).select_related(
+        "series"
+    ):
+        codes = sorted(str(code) for code in meeting.parties)
+        keys = [("party", code) for code in codes]
+        keys += [("pair", f"{a} {b}") for a, b in combinations(codes, 2)]
+        organizers = set(meeting.organizer_links.values_list("organization_id", flat=True))
+        if meeting.series and meeting.series.convener_id:
+            organizers.add(meeting.series.convener_id)
+        keys += [("org", str(pk)) for pk in organizers]
+        if meeting.series_id:
+            keys.append(("series", str(meeting.series_id)))
+        date = meeting.start_date
+        where = (meeting.city_id or 0, date.year if date else 0, meeting.track, date)
+        rows |= {(meeting.pk, kind, key, *where) for kind, key in keys}
+    return rows
+
+
+def stored():
+    fields = ("meeting_id", "kind", "key", "city_id", "year", "track", "start_date")
+    rows = list(PublicFact.objects.values_list(*fields))
+    assert len(rows) == len(set(rows)), "a fact stored twice"
+    return set(rows)
+
+
+def assert_kept():
+    assert stored() == expected()
+    counted = Counter((kind, key) for _, kind, key, *_ in stored())
+    totals = PublicFactTotal.objects.filter(meetings__gt=0).values_list("kind", "key", "meetings")
+    assert {(kind, key): n for kind, key, n in totals} == dict(counted)
+    assert not PublicFactTotal.objects.filter(meetings__lt=0).exists()
+    dates = {}
+    for _, kind, key, *_rest, date in stored():
+        if kind == "series" and date is not None:
+            dates.setdefault(key, []).append(date)
+    rounds = PublicFactTotal.objects.filter(kind="series", meetings__gt=0)
+    assert {
+        key: (first, last)
+        for key, first, last in rounds.values_list("key", "first_date", "last_date")
+    } == {
+        key: (min(dates[key]), max(dates[key])) if key in dates else (None, None)
+        for key in dict(rounds.values_list("key", "meetings"))
+    }
+    assert not PublicFactTotal.objects.exclude(kind="series").exclude(first_date=None).exists()
+
+
+@pytest.fixture
+def record():
+    institute, fund = make_organization(), make_organization()
+    series = make_series(convener=institute)
+    first = make_meeting(
+        parties=["KP", "US", "CN"],
+        series=series,
+        city=make_city(),
+        start_date=datetime.date(2015, 3, 1),
+    )
+    second = make_meeting(parties=["KP", "US"], series=series)
+    make_organizer(first, institute, role="host")  # and convener through the series: once
+    make_organizer(first, fund, role="funder")
+    make_meeting(parties=["JP", "KR"], visibility=Visibility.CONFIDENTIAL, series=series)
+    assert_kept()
+    return first, second, institute, fund, series
+
+
+def test_a_meeting_counts_its_parties_pairs_organisers_and_series(record):
+    first, *_ = record
+    kinds = Counter(PublicFact.objects.filter(meeting=first).values_list("kind", flat=True))
+    assert kinds == {"party": 3, "pair": 3, "org": 2, "series": 1}
+    assert not PublicFact.objects.filter(key__in=["JP", "KR", "JP KR"]).exists()
+
+
+def test_saves_and_deletes_of_meetings_are_followed(record):
+    first, second, *_ = record
+    first.parties = ["KP", "RU"]
+    first.start_date = datetime.date(2019, 1, 1)
+    first.save()
+    assert_kept()
+    second.start_date = datetime.date(1999, 5, 1)  # its series' first round now
+    second.save()
+    assert_kept()
+    second.visibility = Visibility.CONFIDENTIAL
+    second.save()
+    assert_kept()
+    first.delete()
+    assert_kept()
+
+
+def test_organiser_links_are_followed_however_written(record):
+    first, second, _institute, fund, _ = record
+    MeetingOrganizer.objects.get(meeting=first, organization=fund).delete()
+    assert_kept()
+    second.organizers.add(fund, through_defaults={"role": "host"})
+    assert_kept()
+    link = MeetingOrganizer.objects.get(meeting=second, organization=fund)
+    link.organization = make_organization()
+    link.save()
+    assert_kept()
+    link.organization.organized.all().delete()
+    assert_kept()
+    second.organizers.add(fund, through_defaults={"role": "host"})
+    assert_kept()
+    fund.organized_meetings.remove(second)  # from the organisation's side
+    assert_kept()
+    fund.organized_meetings.add(first, second, through_defaults={"role": "host"})
+    assert_kept()
+    fund.organized_meetings.clear()
+    assert_kept()
+    first.organizers.clear()
+    assert_kept()
+
+
+def test_a_series_convener_changed_or_gone_is_followed(record):
+    *_, _institute, fund, series = record
+    series.convener = fund
+    series.save()
+    assert_kept()
+    series.convener = None
+    series.save()
+    assert_kept()
+    convener = make_organization()
+    DialogueSeries.objects.filter(pk=series.pk).update(convener=convener)
+    after_bulk_write(series.meetings.values_list("pk", flat=True))
+    assert_kept()
+    convener.delete()  # the series' convener set to NULL without a signal
+    assert_kept()
+    series.delete()  # the rounds' series set to NULL without a signal
+    assert_kept()
+
+
+def test_participations_and_bulk_writes_are_followed(record):
+    first, second, *_ = record
+    with batched_writes():
+        make_participation(first, side="KP", capacity="official")
+        make_participation(first, side="US", capacity="official")
+    assert_kept()  # the track moved with the participants
+    Meeting.objects.filter(pk=second.pk).update(parties="JP,KP", visibility=Visibility.PUBLIC)
+    after_bulk_write([second.pk])
+    assert_kept()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM meetings_meeting WHERE id = %s", [second.pk])
+    after_bulk_write([second.pk])
+    assert_kept()
+
+
+def test_recount_rebuilds_the_facts_and_totals(record):
+    PublicFact.objects.all().delete()
+    PublicFactTotal.objects.update(meetings=7)
+    call_command("recount_public_meetings", verbosity=0)
+    assert_kept()
+
+
+def test_populated_data_keeps_its_facts():
+    call_command("populate", meetings=300, seed=5, verbosity=0)
+    assert_kept()
+
+
+def test_the_migration_fills_by_the_rules_it_was_written_with():
+    migration = importlib.import_module("meetings.migrations.0016_public_facts")
+    for parties, organizers, series in [
+        ("KP,US,CN", {3, 1}, 7),
+        (["US"], set(), None),
+        ("", {2}, None),
+    ]:
+        row = {"parties": parties, "series_id": series}
+        live = [(str(kind), key) for kind, key in meeting_facts(parties, organizers, series)]
+        assert migration._facts(row, organizers) == live
