@@ -19,6 +19,10 @@ Derived data, and what keeps it:
   (an anonymised flag flipped included) and when a person named at it is renamed;
   ``after_bulk_write`` and ``batched_writes`` do it for the meetings they name;
   ``recount()`` rebuilds the whole table.
+- The fact table and its totals (meetings/public_facts.py): each public meeting's
+  parties, pairs of parties, organisers and series. Written with the search words
+  (``refresh_tables``), and also when organiser links or a series' convener change
+  (meetings/derived_organizers.py); ``recount()`` rebuilds them.
 
 Every way data is written, and what the writer must call:
 
