@@ -49,7 +49,7 @@ PREPARE_CODE = (
 SAMPLES_CODE = """
 import json
 from django.db.models import Count
-from meetings.models import Meeting, public_people
+from meetings.models import Meeting, MeetingOrganizer, public_people
 public = Meeting.objects.public()
 prefix = "syn{seed}-"
 count = Meeting.objects.filter(slug__startswith=prefix).count()
@@ -62,8 +62,10 @@ city = top(public.exclude(city=None), "city__slug")
 in_city = public.filter(city__slug=city).exclude(start_date=None)
 year = top(in_city, "start_date__year")
 track = top(in_city.filter(start_date__year=year), "track")
+links = MeetingOrganizer.objects.filter(meeting__in=public)
 print("SAMPLES " + json.dumps({{
     "count": count, "city": city, "year": year, "track": track,
+    "organization": top(links, "organization__slug"),
     "meeting": public.filter(visibility="public", slug__startswith=prefix)
         .order_by("pk").values_list("slug", flat=True).first(),
     "person": public_people().filter(slug__startswith=prefix)
@@ -351,6 +353,11 @@ def export(server, path):
     }
 
 
+def listed(column, value):
+    """A Datasette ``_where`` clause: ``value`` among the comma-separated ``column``."""
+    return f"(','||{column}||',')+like+'%25,{value},%25'"
+
+
 def scenarios(found, ds_meeting, ds_person):
     """(label, app path, Datasette path) for each page measured under load."""
     facets = "_facet=city&_facet=year&_facet=track&_size=25"
@@ -358,6 +365,7 @@ def scenarios(found, ds_meeting, ds_person):
     combined = f"{city}&year={found['year']}&track={found['track']}"
     like = f"%25{Q_WORD}%25"
     where = f"_where=title+like+'{like}'+or+summary+like+'{like}'"
+    both = f"{listed('parties', 'KP')}+and+{listed('parties', 'US')}"
     return [
         ("/meetings/", "/meetings/", f"/bench/meetings?{facets}"),
         ("?city=", f"/meetings/?{city}", f"/bench/meetings?{facets}&{city}"),
@@ -368,6 +376,16 @@ def scenarios(found, ds_meeting, ds_person):
             f"/meetings/?page={DEEP_PAGE}",
             f"/bench/meetings?{facets}&_next={(DEEP_PAGE - 1) * PAGE_SIZE}",
         ),
+        # The filters added since, each against a Datasette query selecting the same rows.
+        ("?party=KP&party=US", "/meetings/?party=KP&party=US",
+         f"/bench/meetings?{facets}&_where={both}"),
+        ("?organization=", f"/meetings/?organization={found['organization']}",
+         f"/bench/meetings?{facets}&_where={listed('organizers', found['organization'])}"),
+        ("?year=unknown", "/meetings/?year=unknown",
+         f"/bench/meetings?{facets}&_where=start_date+is+null"),
+        ("?from=2015&to=2016-06", "/meetings/?from=2015&to=2016-06",
+         f"/bench/meetings?{facets}&_where=start_date+<%3D+'2016-06-30'"
+         "+and+coalesce(end_date,start_date)+>%3D+'2015-01-01'"),
         ("/overview/", "/overview/", f"/bench/meetings?{facets}"),
         ("/overview/?city=&track=", f"/overview/?{city}&track={found['track']}",
          f"/bench/meetings?{facets}&{city}&track={found['track']}"),
