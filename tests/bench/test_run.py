@@ -48,6 +48,7 @@ def test_bench_table_has_one_row_per_page_and_concurrency(bench):
 
 def test_bench_scenarios_stay_on_loopback_paths(bench):
     found = {"city": "geneva", "year": 2018, "track": "1.5", "meeting": "m", "person": "p"}
+    found["organization"] = "institute"
     pages = bench.scenarios(found, 7, 9)
     assert [label for label, _, _ in pages][-1].startswith("ceiling")
     assert all(path.startswith("/") for _, app, ds in pages for path in (app, ds))
