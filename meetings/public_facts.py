@@ -35,6 +35,7 @@ from .models import (
 )
 
 BATCH = 1000  # meetings read and written per round
+COLUMNS = ("meeting_id", "kind", "key", "city_id", "year", "track", "start_date")
 FACTS = PublicFact._meta.db_table
 TOTALS = PublicFactTotal._meta.db_table
 SERIES_ONLY = f"CASE WHEN kind = '{FactKind.SERIES}' THEN {{}}(start_date) END"
@@ -79,17 +80,34 @@ def _facts(ids, using):
     facts = []
     for pk, parties, city_id, start_date, track, series_id, convener_id in rows:
         chosen = organizers.get(pk, set()) | ({convener_id} if convener_id else set())
-        where = {
-            "city_id": city_id or NO_CITY,
-            "year": start_date.year if start_date else NO_YEAR,
-            "track": track or "",
-            "start_date": start_date,
-        }
+        year = start_date.year if start_date else NO_YEAR
+        where = (city_id or NO_CITY, year, track or "", start_date)
         facts += [
-            PublicFact(meeting_id=pk, kind=kind, key=key, **where)
-            for kind, key in meeting_facts(parties, chosen, series_id)
+            (pk, str(kind), key, *where) for kind, key in meeting_facts(parties, chosen, series_id)
         ]
     return facts
+
+
+def _insert(facts, using):
+    """Insert fact rows (tuples in ``COLUMNS`` order): on PostgreSQL in one statement over
+    arrays, as executemany sends a statement per row."""
+    if not facts:
+        return
+    connection = connections[using]
+    columns = ", ".join(COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = [list(column) for column in zip(*facts, strict=True)]
+            cursor.execute(
+                f"INSERT INTO {FACTS} ({columns}) SELECT * FROM unnest("  # noqa: S608 (constants)
+                "%s::bigint[], %s::text[], %s::text[], %s::bigint[], %s::int[], %s::text[], "
+                "%s::date[])",
+                arrays,
+            )
+        else:
+            marks = ", ".join(["%s"] * len(COLUMNS))
+            sql = f"INSERT INTO {FACTS} ({columns}) VALUES ({marks})"  # noqa: S608 (constants)
+            cursor.executemany(sql, facts)
 
 
 def _delete(ids, using):
@@ -107,13 +125,20 @@ def _move_totals(changes, using):
     rows = sorted((kind, key, n) for (kind, key), n in changes.items() if n)
     if not rows:
         return
-    with connections[using].cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {TOTALS} (kind, key, meetings) VALUES (%s, %s, %s) "  # noqa: S608
-            "ON CONFLICT (kind, key) DO UPDATE "
-            f"SET meetings = {TOTALS}.meetings + EXCLUDED.meetings",
-            rows,
-        )
+    connection = connections[using]
+    upsert = (
+        f"ON CONFLICT (kind, key) DO UPDATE SET meetings = {TOTALS}.meetings + EXCLUDED.meetings"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # one statement, as for the facts
+            cursor.execute(
+                f"INSERT INTO {TOTALS} (kind, key, meetings) "  # noqa: S608 (constants)
+                f"SELECT * FROM unnest(%s::text[], %s::text[], %s::int[]) {upsert}",
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+        else:
+            sql = f"INSERT INTO {TOTALS} (kind, key, meetings) VALUES (%s, %s, %s) {upsert}"  # noqa: S608
+            cursor.executemany(sql, rows)
 
 
 def _date_series(keys, using):
@@ -138,9 +163,9 @@ def refresh(meeting_ids, using="default"):
         facts = _facts(batch, using)
         with transaction.atomic(using=using, savepoint=False):
             deleted = _delete(batch, using)
-            PublicFact.objects.using(using).bulk_create(facts, batch_size=2000)
+            _insert(facts, using)
             changes = Counter({fact: -n for fact, n in deleted.items()})
-            changes.update((fact.kind, fact.key) for fact in facts)
+            changes.update((kind, key) for _pk, kind, key, *_where in facts)
             _move_totals(changes, using)
             _date_series({key for kind, key in changes if kind == FactKind.SERIES}, using)
 
@@ -153,8 +178,7 @@ def rebuild(using="default"):
         cursor.execute(f"DELETE FROM {TOTALS}")  # noqa: S608 (a constant)
         ids = list(public.values_list("pk", flat=True))
         for start in range(0, len(ids), BATCH):
-            facts = _facts(ids[start : start + BATCH], using)
-            PublicFact.objects.using(using).bulk_create(facts, batch_size=2000)
+            _insert(_facts(ids[start : start + BATCH], using), using)
         cursor.execute(TOTALS_FROM_FACTS)
 
 
