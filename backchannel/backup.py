@@ -5,10 +5,16 @@ from django.apps import apps
 # Rebuilt by `migrate` (content types, permissions), worthless after a restore
 # (sessions, login-failure counters) or rebuilt as the meetings are restored (the
 # public counts, by their triggers: restoring them as well would count twice; the
-# cache bumps Redis missed, which concern the cache of the record backed up).
+# public facts and their totals, by the recount the restore ends with; the cache
+# bumps Redis missed, which concern the cache of the record backed up).
 # Rows that point at content types or permissions are dumped with natural keys,
 # so they survive new ids.
-DERIVED = ["meetings.publicmeetingcount", "backchannel.missedcachebump"]
+DERIVED = [
+    "meetings.publicmeetingcount",
+    "meetings.publicfact",
+    "meetings.publicfacttotal",
+    "backchannel.missedcachebump",
+]
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", *DERIVED]
 
 
