@@ -65,9 +65,11 @@ def test_a_meeting_made_confidential_leaves_every_cached_count(client, geneva):
     assert unfiltered.context["total"] == 1
     assert "Pyongyang" not in city_counts(unfiltered)
     assert 1999 not in [bar["year"] for bar in unfiltered.context["chart"]["bars"]]
-    assert 'value="pyongyang"' not in unfiltered.context["options"]["city"]
-    assert 'value="geneva"' in unfiltered.context["options"]["city"]
-    assert 'value="1999"' not in unfiltered.context["options"]["year"]
+    assert "1999" not in [item.value for item in unfiltered.context["facets"]["year"]]
+    assert 'value="KP"' not in unfiltered.context["options"]["country"]
+    assert 'value="CH"' in unfiltered.context["options"]["country"]
+    cities = client.get("/meetings/cities/").content.decode()
+    assert "Pyongyang" not in cities and "Geneva" in cities
     body = unfiltered.content.decode()
     assert "Later secret" not in body and "Pyongyang" not in body
     # The city is no longer a public value at all, and the search finds nothing.
@@ -111,16 +113,22 @@ def test_the_sort_and_page_share_the_cached_counts(client, geneva):
     assert queries_for(client, "?page=1") <= cold - 4
 
 
-def test_the_form_lists_escape_names_and_mark_the_selection(client):
+def test_the_facets_form_and_cities_page_escape_names_and_mark_the_selection(client):
     city = make_city(name='Bad <b>"name"</b> & co', slug="bad-name", country="CH")
     make_meeting(city=city, start_date=datetime.date(2016, 1, 1))
     html = listing(client, "?city=bad-name&year=2016").content.decode()
-    assert (
-        '<option value="bad-name" selected>Bad &lt;b&gt;&quot;name&quot;&lt;/b&gt; &amp; co, '
-        "Switzerland</option>"
-    ) in html
-    assert '<option value="2016" selected>2016</option>' in html
+    escaped = "Bad &lt;b&gt;&quot;name&quot;&lt;/b&gt; &amp; co"
+    assert f'aria-label="Remove filter {escaped} 1 meeting">{escaped} <span' in html
+    assert '<input type="hidden" name="city" value="bad-name">' in html
+    assert '<input type="hidden" name="year" value="2016">' in html
     assert '<option value="CH">Switzerland</option>' in html
+    assert (
+        '<option value="CH" selected>Switzerland</option>'
+        in listing(client, "?country=CH").content.decode()
+    )
+    cities = client.get("/meetings/cities/?city=bad-name").content.decode()
+    assert f'aria-label="Remove filter {escaped}, Switzerland 1 meeting">' in cities
+    assert "<b>" not in cities
 
 
 def test_year_chart_fills_gap_years_with_empty_bars():
@@ -183,7 +191,7 @@ def test_year_chart_of_ten_thousand_years_stays_small():
 
 
 def test_listing_offers_no_year_or_city_only_confidential_meetings_have(client):
-    """The form's year and city lists come from the count table and the public cities."""
+    """The year and city facets and the cities page offer only what public meetings use."""
     public_city, secret_city = make_city(slug="lisbon"), make_city(slug="hidden-city")
     make_meeting(city=public_city, start_date=datetime.date(2017, 10, 1))
     make_meeting(
@@ -196,5 +204,7 @@ def test_listing_offers_no_year_or_city_only_confidential_meetings_have(client):
     was_public.save()
     for query in ("", "?year=2017", "?country=DE"):
         html = client.get(f"/meetings/{query}").content.decode()
-        assert 'value="2017"' in html and "lisbon" in html
+        assert "2017" in html and "lisbon" in html
         assert "1999" not in html and "1998" not in html and "hidden-city" not in html
+        cities = client.get(f"/meetings/cities/{query}").content.decode()
+        assert "lisbon" in cities and "hidden-city" not in cities
