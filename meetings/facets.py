@@ -23,8 +23,8 @@ from .filter_fields import UNKNOWN_YEAR
 from .models import City, Topic
 
 FACET_LIMIT = 12
-LIMITED_FACETS = {"city", "party"}  # only the FACET_LIMIT biggest (and the selected)
-# Every city of a result is on /meetings/cities/, which the city facet links to.
+# Only the FACET_LIMIT biggest (and the selected); every city is on /meetings/cities/.
+LIMITED_FACETS = {"city", "party"}
 ANDED_FACETS = {"party"}  # repeated values narrow the result
 CHART_BAR_WIDTH = 14
 CHART_HEIGHT = 120
