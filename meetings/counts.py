@@ -10,7 +10,7 @@ that OR-ing another value into it adds exactly that value's count. How the numbe
 are shown is meetings/facets.py's.
 """
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
 
 from backchannel.cache import cached_public
@@ -241,17 +241,6 @@ def counts_from_table(filterset):
     parties = _party_rows(fact_counts(filterset, FactKind.PARTY))
     rows = {"city": city_rows, "year": years, "track": tracks, "party": parties}
     return {"total": total, "rows": rows}
-
-
-def public_years():
-    """The years of public meetings the listing offers, newest first, then "unknown"
-    when some public meeting is undated."""
-    rows = PublicMeetingCount.objects.filter(meetings__gt=0).filter(
-        Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR) | Q(year=NO_YEAR)
-    )
-    years = list(rows.order_by("-year").values_list("year", flat=True).distinct())
-    dated = [str(year) for year in years if year != NO_YEAR]
-    return dated + ([UNKNOWN_YEAR] if NO_YEAR in years else [])
 
 
 def filter_key(filterset):

@@ -18,12 +18,13 @@ from backchannel.listpage import select_options
 from backchannel.parameters import canonical, repeatable
 
 from . import dates
-from .counts import UNDATED_LABEL, cached_listing_counts, filter_key, public_years
+from .counts import UNDATED_LABEL, cached_listing_counts
 from .filter_fields import UNKNOWN_YEAR
 from .models import City, Topic
 
 FACET_LIMIT = 12
-LIMITED_FACETS = {"city", "party"}  # only the FACET_LIMIT biggest (and the selected)
+# Only the FACET_LIMIT biggest (and the selected); every city is on /meetings/cities/.
+LIMITED_FACETS = {"city", "party"}
 ANDED_FACETS = {"party"}  # repeated values narrow the result
 CHART_BAR_WIDTH = 14
 CHART_HEIGHT = 120
@@ -61,12 +62,40 @@ def listing_results(filterset, params):
     return {
         "total": total,
         "facets": facets,
+        # The facet shows the biggest cities; a link to all of them when there are more.
+        "more_cities": more_label(len(rows["city"]), len(facets["city"]), "cities"),
         "chips": build_chips(filterset, params),
         "chart": year_chart(dated, selected_years),
         "undated": next((item for item in facets["year"] if item.value == UNKNOWN_YEAR), None),
-        # Unfiltered, the year facet lists the years of all public meetings.
-        "public_years": None if filter_key(filterset) else [row[0] for row in rows["year"]],
     }
+
+
+def all_cities(filterset, params):
+    """What /meetings/cities/ shows: every city of the result (without the city filter when
+    one is active, as the facet counts), by name with its country, each a facet link."""
+    counts = cached_listing_counts(filterset)
+    rows = counts["rows"]["city"]
+    cities = City.objects.public().filter(slug__in=[slug for slug, _name, _n in rows])
+    countries = dict(cities.values_list("slug", "country"))
+    labelled = sorted(
+        ((slug, city_label(name, countries.get(slug)), n) for slug, name, n in rows),
+        key=lambda row: (row[1].casefold(), row[0]),
+    )
+    return {
+        "total": counts["total"],
+        "cities": build_facet(filterset, params, "city", counts["total"], labelled, limit=None),
+        "chips": build_chips(filterset, params),
+    }
+
+
+def city_label(name, code):
+    """'Berlin, Germany', or the name alone for a city without a country."""
+    return f"{name}, {country_name(code)}" if code else name
+
+
+def more_label(count, shown, noun):
+    """'All 300 cities' when a facet shows fewer than ``count`` values, else ''."""
+    return f"All {count} {noun}" if count > shown else ""
 
 
 def query_with(params, name, values):
@@ -79,13 +108,13 @@ def query_with(params, name, values):
     return query
 
 
-def build_facet(filterset, params, name, total, rows):
-    """The facet's items (links) from its GROUP BY ``rows``."""
+def build_facet(filterset, params, name, total, rows, limit=FACET_LIMIT):
+    """The facet's items (links) from its GROUP BY ``rows``; ``limit=None``: every row."""
     active = [canonical(value) for value in filterset.active(name)]
-    if name in LIMITED_FACETS:  # the selected values, then the biggest others
+    if name in LIMITED_FACETS and limit is not None:  # the selected, then the biggest others
         rows = [row for row in rows if row[0] in active] + [
             row for row in rows if row[0] not in active
-        ][:FACET_LIMIT]
+        ][:limit]
     items = []
     for value, label, count in rows:
         selected = value in active
@@ -172,6 +201,8 @@ def year_chart(rows, selected_years):
     bars = chart_bars(counts, step)
     return {
         "bars": bars,
+        "path": bars_path(bars),
+        "labels": [bar for bar in bars if bar["label"]],
         "unit": CHART_UNITS[step],
         "width": max(len(bars), CHART_MIN_BARS) * CHART_BAR_WIDTH,
         "height": CHART_HEIGHT + CHART_LABEL_SPACE,
@@ -209,30 +240,33 @@ def chart_bars(counts, step):
     return bars
 
 
-def public_filter_choices(years=None):
-    """{list: ((value, label), …)} of the form's lists: only values public meetings use.
+def bars_path(bars):
+    """Every bar as one SVG path ("M0 120v-40h12v40z…"): one element for the whole chart
+    (a ``<rect>`` with its ``<title>`` per bar made a quarter of the listing's elements;
+    the year facet beside it gives each number, as a link)."""
+    width = CHART_BAR_WIDTH - 2
+    return "".join(
+        f"M{bar['x']} {CHART_HEIGHT}v-{bar['height']}h{width}v{bar['height']}z"
+        for bar in bars
+        if bar["height"]
+    )
 
-    ``years``: the years of all public meetings when the caller has them already (the
-    unfiltered listing's year facet), which saves a query when nothing is cached.
-    """
-    cities = City.objects.public().order_by("name").values_list("slug", "name", "country")
-    codes = {code for _slug, _name, code in cities if code}
+
+def public_filter_choices():
+    """{list: ((value, label), …)} of the form's lists: only values public meetings use.
+    Cities and years are not among them: their facets link to each (the city facet to
+    the biggest, and to /meetings/cities/ for all)."""
+    codes = set(City.objects.public().exclude(country="").values_list("country", flat=True))
     lists = {
-        "city": [
-            (slug, f"{name}, {country_name(code)}" if code else name) for slug, name, code in cities
-        ],
         "country": sorted(((code, country_name(code)) for code in codes), key=itemgetter(1)),
-        "year": [
-            (year, UNDATED_LABEL if year == UNKNOWN_YEAR else year)
-            for year in map(str, public_years() if years is None else years)
-        ],
         "topic": Topic.objects.public().order_by("name").values_list("slug", "name"),
     }
     return {name: tuple(map(tuple, items)) for name, items in lists.items()}
 
 
-def filter_options(selected, years=None):
+def filter_options(selected):
     """The ``<option>``s of each of the form's lists, the chosen values marked."""
-    # Not "filter-choices": that key held escaped HTML triples before (a rolling deploy).
-    lists = cached_public(("filter-lists",), lambda: public_filter_choices(years))
+    # Not "filter-choices" (escaped HTML triples) nor "filter-lists" (with every city and
+    # year): what older versions stored there (a rolling deploy).
+    lists = cached_public(("form-lists",), public_filter_choices)
     return select_options(lists, selected)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("export.json", exports.export_json, name="export_json"),
     path("calendar.ics", ical.calendar, name="calendar"),
     path("feed/", require_safe(LatestMeetingsFeed()), name="feed"),
+    path("cities/", views.meeting_cities, name="cities"),
     path("<slug:slug>/", views.meeting_detail, name="detail"),
     path("<slug:slug>/cite.bib", views.meeting_citation, name="citation"),
 ]

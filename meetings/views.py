@@ -12,7 +12,7 @@ from backchannel.text import xml_safe
 
 from . import charts
 from .citation import bibtex_entry, bibtex_key, citation_text
-from .facets import build_chips, filter_options, listing_results
+from .facets import all_cities, build_chips, filter_options, listing_results
 from .filters import EXPORT_PARAMETERS, SORT_CHOICES, MeetingFilter, export_filter
 from .models import Meeting, MeetingOrganizer, Participation, Quote, Source, Status, Track
 from .overview import cached_overview
@@ -45,7 +45,7 @@ class MeetingList(ListPage):
             # Filter combinations are endless: crawlers get the sitemap instead.
             "filtered": any(name in EXPORT_PARAMETERS.known for name in self.request.GET),
             "export_query": export_query(self.request.GET),
-            "options": filter_options(selected, results.get("public_years")),
+            "options": filter_options(selected),
             "tracks": Track.choices,
             "statuses": Status.choices,
             "sort_choices": SORT_CHOICES,
@@ -56,6 +56,21 @@ class MeetingList(ListPage):
 @cached_public_page(parameters=MeetingList.parameters().known)
 def meeting_list(request):
     return MeetingList(request).response()
+
+
+@require_safe
+@cached_public_page(parameters=EXPORT_PARAMETERS.known)
+def meeting_cities(request):
+    """Every city of the listing's result with its count, each linking to the listing with
+    it added: the city facet shows only the biggest."""
+    filterset, errors = export_filter(request)
+    query = EXPORT_PARAMETERS.kept(request.GET)
+    context = {"errors": errors, "query": query, "filtered": bool(query)}
+    if errors:
+        return render(request, "meetings/city_list.html", context, status=400)
+    context |= all_cities(filterset, query)
+    context["export_query"] = export_query(request.GET)
+    return render(request, "meetings/city_list.html", context)
 
 
 def export_query(params):

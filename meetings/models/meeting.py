@@ -43,6 +43,11 @@ class MeetingQuerySet(models.QuerySet):
         )
 
 
+# Paths under /meetings/ that are pages, not meetings: a meeting with one of these slugs
+# would have no page of its own.
+PAGE_SLUGS = frozenset({"cities", "feed"})
+
+
 class Meeting(PublicationRule, RecordModel):
     """One round of informal talks."""
 
@@ -245,6 +250,8 @@ class Meeting(PublicationRule, RecordModel):
 
     def clean(self):
         super().clean()
+        if self.slug in PAGE_SLUGS:
+            raise ValidationError({"slug": f"/meetings/{self.slug}/ is a page of its own."})
         self._clean_dates()
         if message := self.publication_error():
             field = "visibility" if message == NO_SOURCE_TO_PUBLISH else "sources"

@@ -90,9 +90,13 @@ def test_filter_by_city_then_year_then_track(live_server, page, artifacts_dir):
     assert total(page) == 6
 
     page.get_by_text("More filters").click()  # a <details>: no script involved
-    page.get_by_label("City", exact=True).select_option("berlin")
-    page.get_by_role("button", name="Show meetings").click()
-    assert re.search(r"[?&]city=berlin", page.url)
+    page.get_by_role("link", name="the list of every city").click()
+    berlin = page.get_by_role("navigation", name="Cities by name").get_by_role(
+        "link", name=re.compile("^Berlin, Germany")
+    )
+    assert berlin.get_attribute("data-count") == "3"
+    berlin.click()
+    assert re.search(r"/meetings/\?city=berlin$", page.url)
     assert total(page) == 3
 
     year = page.get_by_role("navigation", name="By year").get_by_role(
@@ -104,7 +108,7 @@ def test_filter_by_city_then_year_then_track(live_server, page, artifacts_dir):
     assert sorted(result_titles(page)) == ["Berlin expert round", "Talks in Berlin"]
 
     page.get_by_text("More filters").click()
-    page.get_by_label("Track 1.5").check()
+    page.get_by_role("checkbox", name="Track 1.5").check()
     page.get_by_role("button", name="Show meetings").click()
     assert total(page) == 1
     assert result_titles(page) == ["Talks in Berlin"]
@@ -150,6 +154,9 @@ def test_listing_is_keyboard_usable(live_server, page):
         "/meetings/?city=berlin&year=2017",
         "/meetings/?year=abc",
         "/meetings/?q=nothing-matches",
+        "/meetings/cities/",
+        "/meetings/cities/?city=berlin&year=2017",
+        "/meetings/cities/?year=abc",
         "/meetings/talks-in-berlin/",
         "/people/",
         "/people/joel-wit/",

@@ -23,6 +23,8 @@ START = [
     "/meetings/?sort=date",
     "/meetings/?party=KP&party=US&year=unknown&year=2017",
     "/meetings/?from=2015-06&to=2017",
+    "/meetings/cities/",
+    "/meetings/cities/?track=1.5&year=2017",
     "/people/",
     "/people/?country=US",
     "/organizations/",

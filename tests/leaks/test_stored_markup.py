@@ -100,6 +100,7 @@ def record():
 PAGES = {
     "/": ["title", "city", "topic", "full_name"],
     "/meetings/": ["title", "city", "topic", "full_name"],
+    "/meetings/cities/": ["city"],
     "/meetings/talks/": [
         "title",
         "summary",

@@ -2,16 +2,25 @@
 public cache while nothing changes."""
 
 import datetime
+import re
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from meetings.facets import CHART_BAR_WIDTH, CHART_HEIGHT, CHART_MAX_BARS, year_chart
-from meetings.models import (
-    Visibility,
+from meetings.derived import after_bulk_write
+from meetings.facets import (
+    CHART_BAR_WIDTH,
+    CHART_HEIGHT,
+    CHART_MAX_BARS,
+    FACET_LIMIT,
+    year_chart,
 )
+from meetings.models import City, Meeting, Visibility
+from meetings.populate import populate
 from tests.factories import make_city, make_meeting
+from tests.pages import data_total, facet_links, row_titles
 
 pytestmark = pytest.mark.django_db
 
@@ -65,9 +74,11 @@ def test_a_meeting_made_confidential_leaves_every_cached_count(client, geneva):
     assert unfiltered.context["total"] == 1
     assert "Pyongyang" not in city_counts(unfiltered)
     assert 1999 not in [bar["year"] for bar in unfiltered.context["chart"]["bars"]]
-    assert 'value="pyongyang"' not in unfiltered.context["options"]["city"]
-    assert 'value="geneva"' in unfiltered.context["options"]["city"]
-    assert 'value="1999"' not in unfiltered.context["options"]["year"]
+    assert "1999" not in [item.value for item in unfiltered.context["facets"]["year"]]
+    assert 'value="KP"' not in unfiltered.context["options"]["country"]
+    assert 'value="CH"' in unfiltered.context["options"]["country"]
+    cities = client.get("/meetings/cities/").content.decode()
+    assert "Pyongyang" not in cities and "Geneva" in cities
     body = unfiltered.content.decode()
     assert "Later secret" not in body and "Pyongyang" not in body
     # The city is no longer a public value at all, and the search finds nothing.
@@ -111,16 +122,22 @@ def test_the_sort_and_page_share_the_cached_counts(client, geneva):
     assert queries_for(client, "?page=1") <= cold - 4
 
 
-def test_the_form_lists_escape_names_and_mark_the_selection(client):
+def test_the_facets_form_and_cities_page_escape_names_and_mark_the_selection(client):
     city = make_city(name='Bad <b>"name"</b> & co', slug="bad-name", country="CH")
     make_meeting(city=city, start_date=datetime.date(2016, 1, 1))
     html = listing(client, "?city=bad-name&year=2016").content.decode()
-    assert (
-        '<option value="bad-name" selected>Bad &lt;b&gt;&quot;name&quot;&lt;/b&gt; &amp; co, '
-        "Switzerland</option>"
-    ) in html
-    assert '<option value="2016" selected>2016</option>' in html
+    escaped = "Bad &lt;b&gt;&quot;name&quot;&lt;/b&gt; &amp; co"
+    assert f'aria-label="Remove filter {escaped} 1 meeting">{escaped} <span' in html
+    assert '<input type="hidden" name="city" value="bad-name">' in html
+    assert '<input type="hidden" name="year" value="2016">' in html
     assert '<option value="CH">Switzerland</option>' in html
+    assert (
+        '<option value="CH" selected>Switzerland</option>'
+        in listing(client, "?country=CH").content.decode()
+    )
+    cities = client.get("/meetings/cities/?city=bad-name").content.decode()
+    assert f'aria-label="Remove filter {escaped}, Switzerland 1 meeting">' in cities
+    assert "<b>" not in cities
 
 
 def test_year_chart_fills_gap_years_with_empty_bars():
@@ -183,7 +200,7 @@ def test_year_chart_of_ten_thousand_years_stays_small():
 
 
 def test_listing_offers_no_year_or_city_only_confidential_meetings_have(client):
-    """The form's year and city lists come from the count table and the public cities."""
+    """The year and city facets and the cities page offer only what public meetings use."""
     public_city, secret_city = make_city(slug="lisbon"), make_city(slug="hidden-city")
     make_meeting(city=public_city, start_date=datetime.date(2017, 10, 1))
     make_meeting(
@@ -196,5 +213,109 @@ def test_listing_offers_no_year_or_city_only_confidential_meetings_have(client):
     was_public.save()
     for query in ("", "?year=2017", "?country=DE"):
         html = client.get(f"/meetings/{query}").content.decode()
-        assert 'value="2017"' in html and "lisbon" in html
+        assert "2017" in html and "lisbon" in html
         assert "1999" not in html and "1998" not in html and "hidden-city" not in html
+        cities = client.get(f"/meetings/cities/{query}").content.decode()
+        assert "lisbon" in cities and "hidden-city" not in cities
+
+
+PAGE_BYTES, PAGE_ELEMENTS = 60_000, 1_000  # the listing's budget (issue 15)
+
+
+class StartTags(HTMLParser):
+    """Counts the elements of an HTML page: what the browser builds and Lighthouse weighs."""
+
+    count = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.count += 1
+
+
+def elements(html):
+    parser = StartTags()
+    parser.feed(html)
+    return parser.count
+
+
+@pytest.fixture
+def many_cities():
+    """A populated record (people, sides, topics, series) and 320 more cities with a
+    public meeting each, written in bulk as an import would: 345 public cities."""
+    populate(500, seed=5)
+    towns = City.objects.bulk_create(
+        City(name=f"Town {n:03}", slug=f"town-{n:03}", country="FR") for n in range(320)
+    )
+    meetings = Meeting.objects.bulk_create(
+        Meeting(
+            title=f"Talks in Town {n:03}",
+            slug=f"talks-in-town-{n:03}",
+            city=town,
+            start_date=datetime.date(2001, 1, 1) + datetime.timedelta(days=n),
+            date_precision="day",
+            parties=["FR"],
+            visibility=Visibility.PUBLIC,
+        )
+        for n, town in enumerate(towns)
+    )
+    after_bulk_write([meeting.pk for meeting in meetings])
+    return City.objects.public().count()
+
+
+@pytest.mark.parametrize("query", ["", "?track=1.5", "?city=syn5-city-001&city=town-007"])
+def test_the_listing_stays_within_its_budget_with_hundreds_of_cities(client, many_cities, query):
+    assert many_cities >= 300
+    response = listing(client, query)
+    html = response.content.decode()
+    assert len(response.content) <= PAGE_BYTES, len(response.content)
+    assert elements(html) <= PAGE_ELEMENTS, elements(html)
+    assert len(row_titles(response)) == 25  # a full page of rows, not an empty result
+    # The biggest cities (and the chosen ones) in the facet, a link to every city.
+    shown = response.context["facets"]["city"]
+    chosen = [item for item in shown if item.selected]
+    assert len(shown) - len(chosen) == FACET_LIMIT
+    assert 'name="city"' not in html.replace('type="hidden" name="city"', "")  # no list
+    cities_url = f"/meetings/cities/{query}"
+    assert f'href="{cities_url.replace("&", "&amp;")}"' in html
+    assert re.search(r">All \d+ cities</a>", html)
+
+
+def test_the_cities_page_lists_every_city_with_the_count_its_link_leads_to(client, many_cities):
+    response = client.get("/meetings/cities/")
+    assert response.status_code == 200
+    links = {href: n for href, n in facet_links(response).items() if "city=" in href}
+    assert len(links) == many_cities
+    assert data_total(response) == listing(client).context["total"]
+    town = "/meetings/?city=town-007"
+    assert links[town] == 1 == data_total(listing(client, town[len("/meetings/") :]))
+    unfiltered = listing(client).content.decode()
+    assert f">All {many_cities} cities</a>" in unfiltered
+    # Filtered: the cities of the result, each link adding one to the chosen towns.
+    chosen = client.get("/meetings/cities/", {"city": "town-007", "year": "2001"})
+    links = facet_links(chosen)
+    assert town not in links  # chosen: its link removes it
+    both = "/meetings/?city=town-007&city=town-008&year=2001"
+    assert links[both] == 2 == data_total(listing(client, both[len("/meetings/") :]))
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [("city=nowhere", "city"), ("year=20x", "year"), ("from=2019-02-30", "from")],
+)
+def test_the_cities_page_refuses_bad_parameters_by_name(client, query, name):
+    make_meeting(city=make_city(slug="oslo"), start_date=datetime.date(2019, 1, 1))
+    response = client.get(f"/meetings/cities/?{query}")
+    assert response.status_code == 400
+    assert f"Parameter <code>{name}</code>" in response.content.decode()
+
+
+def test_the_cities_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
+    for n in range(5):
+        make_meeting(city=make_city(slug=f"place-{n}"), start_date=datetime.date(2019, 1, 1))
+    # the listing's counts (total with years and tracks, cities and their names, parties)
+    # and the cities' countries
+    with django_assert_num_queries(5):
+        assert client.get("/meetings/cities/").status_code == 200
+    for n in range(5, 30):
+        make_meeting(city=make_city(slug=f"place-{n}"), start_date=datetime.date(2019, 1, 1))
+    with django_assert_num_queries(5):
+        assert client.get("/meetings/cities/").status_code == 200

@@ -412,12 +412,15 @@ def test_listing_year_chart_shows_the_undated_bucket_with_a_link(client, demo):
     assert "Date unknown: 1 meeting (<a" in only_undated
 
 
-def test_listing_year_list_offers_date_unknown(client, demo):
+def test_listing_year_facet_offers_date_unknown(client, demo):
     html = body(client.get(LIST))
-    assert '<option value="unknown">date unknown</option>' in html
-    assert '<option value="unknown" selected>date unknown</option>' in body(
-        client.get(LIST, {"year": "unknown"})
-    )
+    assert (
+        '<a class="facet__link" rel="nofollow" href="/meetings/?year=unknown" data-count="1" '
+        'aria-label="date unknown 1 meeting">'
+    ) in html
+    chosen = body(client.get(LIST, {"year": "unknown"}))
+    assert '<input type="hidden" name="year" value="unknown">' in chosen  # the form keeps it
+    assert 'aria-label="Remove filter date unknown 1 meeting"' in chosen
 
 
 @pytest.mark.parametrize(

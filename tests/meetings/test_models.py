@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from meetings.models import (
     City,
@@ -115,6 +115,17 @@ def test_full_clean_names_the_field(fields, field_with_error):
     with pytest.raises(ValidationError) as error:
         meeting.full_clean()
     assert field_with_error in error.value.message_dict
+
+
+@pytest.mark.parametrize("slug", ["cities", "feed"])
+def test_a_meeting_cannot_take_the_slug_of_a_page_under_meetings(slug):
+    with pytest.raises(ValidationError) as error:
+        Meeting(title="Cities", slug=slug).full_clean()
+    assert error.value.message_dict["slug"] == [f"/meetings/{slug}/ is a page of its own."]
+    Meeting(title="Cities", slug=f"{slug}-2").full_clean()
+    # Why: that address is the page's, never a meeting's.
+    assert resolve(f"/meetings/{slug}/").url_name == slug
+    assert resolve(f"/meetings/{slug}-2/").url_name == "detail"
 
 
 def test_full_clean_accepts_a_dated_meeting():

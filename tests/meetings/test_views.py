@@ -92,8 +92,10 @@ def test_listing_chips_remove_one_value_each(client, demo):
 
 def test_listing_selected_values_stay_selected_in_the_form(client, demo):
     html = body(client.get(LIST + "?city=berlin&track=1.5&year=2017&q=talks"))
-    assert '<option value="berlin" selected>' in html
-    assert '<option value="2017" selected>' in html
+    # City and year are chosen in their facets: the form carries them on when submitted.
+    assert '<input type="hidden" name="city" value="berlin">' in html
+    assert '<input type="hidden" name="year" value="2017">' in html
+    assert "facet__link--selected" in html
     assert 'name="track" value="1.5" checked' in html
     assert 'name="q" value="talks"' in html
 
@@ -105,11 +107,14 @@ def test_listing_empty_state(client, demo):
     assert "No meetings match these filters" in body(response)
 
 
-def test_listing_year_chart_has_bars_and_a_text_table(client, demo):
+def test_listing_year_chart_draws_the_bars_and_the_year_facet_gives_the_numbers(client, demo):
     html = body(client.get(LIST))
-    assert "<svg" in html
-    assert "<title>2016: 1 meeting</title>" in html
-    assert '<tr><th scope="row">2017</th><td>1</td></tr>' in html
+    # one path for every bar (2016 and 2017 have one meeting each: both at full height)
+    bars = re.search(r'<path class="year-chart__bar" d="([^"]*)"', html).group(1)
+    assert bars == "M0 120v-120h12v120zM14 120v-120h12v120z"
+    assert "the number for each year is under “By year”" in html
+    assert 'aria-label="2016 1 meeting"' in html
+    assert 'aria-label="2017 1 meeting"' in html
 
 
 def test_listing_row_shows_withheld_and_unnamed_participants_safely(client, demo):
@@ -283,8 +288,8 @@ ROWS = [1, 3, 12]
 
 
 # count with the year and track facets, the city facet and its cities' names, the party
-# facet, rows, participants, topics; form: cities, topics (years: the unfiltered year
-# facet's; the series are a link to their own pages, not a list).
+# facet, rows, participants, topics; form: host countries, topics (cities and years are
+# chosen in their facets, every city on /meetings/cities/, the series on their own pages).
 LISTING_QUERIES = 9
 
 
@@ -303,9 +308,9 @@ def test_filtered_listing_queries_do_not_grow_with_rows(
     client, django_assert_num_queries, city, person, rows
 ):
     seed_meetings(rows, city, person)
-    # one validation query for each slug parameter, the active year facet over the
-    # result without it, and the form's years; the OR'd city facet adds none.
-    with django_assert_num_queries(LISTING_QUERIES + 4):
+    # one validation query for each slug parameter and the active year facet over the
+    # result without it; the OR'd city facet adds none.
+    with django_assert_num_queries(LISTING_QUERIES + 3):
         response = client.get(
             "/meetings/", {"city": "berlin", "person": "joel-wit", "year": "2000"}
         )
@@ -320,8 +325,8 @@ def test_with_listing_queries_do_not_grow_with_rows(
     partner = make_person(slug="partner")
     for meeting in Meeting.objects.all():
         make_participation(meeting, partner, side="KP")
-    # one validation query each for person and with, and the form's years
-    with django_assert_num_queries(LISTING_QUERIES + 3):
+    # one validation query each for person and with
+    with django_assert_num_queries(LISTING_QUERIES + 2):
         response = client.get("/meetings/", {"person": person.slug, "with": "partner"})
     assert data_total(response) == rows
 
@@ -344,10 +349,9 @@ def test_listing_with_the_newer_filters_queries_do_not_grow_with_rows(
     for meeting in Meeting.objects.all():
         make_organizer(meeting, convener)
     Meeting.objects.filter(start_date__year=2000).update(start_date=None, date_precision="unknown")
-    # the form's years (filtered, they are not the year facet's); one validation query for
-    # the organisation; the active year facet over the result without it; party, from
-    # and to need none.
-    expected = LISTING_QUERIES + 1 + ("organization" in query) + ("year" in query)
+    # one validation query for the organisation; the active year facet over the result
+    # without it; party, from and to need none.
+    expected = LISTING_QUERIES + ("organization" in query) + ("year" in query)
     with django_assert_num_queries(expected):
         response = client.get("/meetings/", query)
     assert response.status_code == 200

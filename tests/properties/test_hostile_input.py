@@ -498,6 +498,19 @@ def test_meeting_listing_answers_hostile_query_strings(client, record, params):
     check_html(response, params, errors)
 
 
+@settings(PROPERTY, max_examples=60)
+@given(params=query(MEETING_PARAMETERS))
+def test_cities_page_answers_hostile_query_strings(client, record, params):
+    """/meetings/cities/ reads the listing's parameters but ``page``, as the exports do."""
+    slugs, _ = record
+    filters = [name for name in MEETING_PARAMETERS if name != "page"]
+    errors = expected_errors(params, filters, valid_checks(slugs), paged=False)
+    response = client.get("/meetings/cities/", to_query(params))
+    assert response.status_code < 500
+    assert response.status_code == expected_status(params, errors, paged=False)
+    check_html(response, params, errors)
+
+
 @settings(PROPERTY, max_examples=80)
 @given(params=query(MEETING_PARAMETERS))
 def test_exports_answer_hostile_query_strings(client, record, params):
@@ -556,7 +569,7 @@ def listing_result(response):
     people_params=unknown_parameters(PEOPLE_PARAMETERS),
 )
 def test_unknown_parameters_alone_change_nothing(client, record, meeting_params, people_params):
-    for url in ("/meetings/", *EXPORTS):
+    for url in ("/meetings/", "/meetings/cities/", *EXPORTS):
         plain, noisy = client.get(url), client.get(url, to_query(meeting_params))
         assert noisy.status_code == plain.status_code == 200, url
         if url == "/meetings/":
@@ -574,9 +587,10 @@ def test_confidential_slugs_are_refused_like_unknown_ones(client, record):
     """The oracle's choice sets leave confidential records out; so does the app."""
     _, hidden = record
     for name in ("city", "topic", "series", "person"):
-        response = client.get("/meetings/", {name: hidden[name]})
-        assert response.status_code == 400
-        assert html_named(body(response)) == {name}
+        for url in ("/meetings/", "/meetings/cities/"):
+            response = client.get(url, {name: hidden[name]})
+            assert response.status_code == 400
+            assert html_named(body(response)) == {name}
     response = client.get("/people/", {"organization": hidden["organization"]})
     assert response.status_code == 400
     assert html_named(body(response)) == {"organization"}
