@@ -80,12 +80,20 @@ def _facts(ids, using):
     facts = []
     for pk, parties, city_id, start_date, track, series_id, convener_id in rows:
         chosen = organizers.get(pk, set()) | ({convener_id} if convener_id else set())
-        year = start_date.year if start_date else NO_YEAR
-        where = (city_id or NO_CITY, year, track or "", start_date)
-        facts += [
-            (pk, str(kind), key, *where) for kind, key in meeting_facts(parties, chosen, series_id)
-        ]
+        facts += fact_rows((pk, parties, city_id, start_date, track, series_id), chosen)
     return facts
+
+
+def fact_rows(meeting, organizers):
+    """The rows (in ``COLUMNS`` order) of one public meeting, given as (id, parties,
+    city id, start date, track, series id), and the ids of its organisers (the series'
+    convener among them): for writers that insert meetings in bulk."""
+    pk, parties, city_id, start_date, track, series_id = meeting
+    year = start_date.year if start_date else NO_YEAR
+    where = (city_id or NO_CITY, year, track or "", start_date)
+    return [
+        (pk, str(kind), key, *where) for kind, key in meeting_facts(parties, organizers, series_id)
+    ]
 
 
 def _insert(facts, using):
@@ -175,10 +183,16 @@ def rebuild(using="default"):
     public = Meeting.objects.using(using).public().order_by("pk")
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         cursor.execute(f"DELETE FROM {FACTS}")  # noqa: S608 (a constant)
-        cursor.execute(f"DELETE FROM {TOTALS}")  # noqa: S608 (a constant)
         ids = list(public.values_list("pk", flat=True))
         for start in range(0, len(ids), BATCH):
             _insert(_facts(ids[start : start + BATCH], using), using)
+        recount_totals(using)
+
+
+def recount_totals(using="default"):
+    """Count the totals again from the facts: after facts were inserted in bulk."""
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TOTALS}")  # noqa: S608 (a constant)
         cursor.execute(TOTALS_FROM_FACTS)
 
 
