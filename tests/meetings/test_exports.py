@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from meetings.exports import csv_cells
+from backchannel.text import spreadsheet_row
+from meetings.exports import CSV_COLUMNS
 from meetings.models import Visibility
 from tests.factories import (
     make_city,
@@ -26,6 +27,34 @@ pytestmark = pytest.mark.django_db
 
 def csv_rows(response):
     return list(csv.DictReader(io.StringIO(body(response))))
+
+
+def csv_cells(record):
+    """A JSON record flattened as the CSV writes it (``CSV_COLUMNS``), written here
+    independently of the export's own code: lists joined with "; ", sources as 'Title
+    (Publisher, date)', every cell through the one guard."""
+
+    def source(s):
+        details = [str(part) for part in (s["publisher"], s["published_on"]) if part]
+        return f"{s['title']} ({', '.join(details)})" if details else s["title"]
+
+    people = [
+        f"{p['name']} ({p['label']})" if p["name"] else p["label"] for p in record["participants"]
+    ]
+    tracks = (record["side_tracks"] or {}).items()
+    joined = {
+        "side_tracks": [
+            f"{side}: Track {t}" if t else f"{side}: undetermined" for side, t in tracks
+        ],
+        "topics": [topic["name"] for topic in record["topics"]],
+        "participants": people if record["participants_disclosed"] else ["not disclosed"],
+        "organizers": [f"{o['name']} ({o['role']})" for o in record["organizers"]],
+        "sources": [source(s) for s in record["sources"]],
+        "source_urls": [s["url"] for s in record["sources"] if s["url"]],
+    }
+    return spreadsheet_row(
+        ["; ".join(joined[name]) if name in joined else record[name] for name in CSV_COLUMNS]
+    )
 
 
 def test_json_export_is_the_filtered_listing(client, demo):
