@@ -1,6 +1,8 @@
 """The filtered listing as CSV and JSON (and, in meetings/ical.py, as a calendar),
-streamed so memory stays flat: one record per meeting (meetings/export_records.py),
-written as JSON as it is and flattened into the CSV's cells, a batch at a time.
+streamed so memory stays flat, a batch of meetings at a time, from one read of them
+(meetings/export_records.py): the JSON writes one record per meeting as it is; the CSV
+writes the same values straight from the rows, its participants already as cells (a
+test holds each CSV row to the JSON record, flattened).
 
 Each export takes the listing's parameters (``page`` aside) and answers 400 on the
 same bad input. Streamed through ``primed_streaming_response``: the body starts only
