@@ -18,6 +18,10 @@ BREAKS = frozenset("\x0b\x0c")
 # signs of binary data or of a file read in the wrong encoding, where the text around
 # them is likely garbled too. Where text is entered these are refused, not cleaned.
 NOT_TEXT = re.compile("[\x00\ud800-\udfff\ufffe\uffff]")
+# JSON written as json.dumps writes it by default (ensure_ascii) holds every character
+# XML forbids as an escape: \b, \f, \u0000 to \u001f, a surrogate, \ufffe or \uffff.
+# An escaped backslash followed by such letters matches too: only a closer look lost.
+NOT_XML_ESCAPED = re.compile(r"\\[bf]|\\u00[01]|\\ud[89a-f]|\\ufff[ef]")
 
 FORMULA_SIGNS = frozenset("=+-@")
 # A cell starting with one of these may be read as a formula or split into one.
@@ -45,6 +49,22 @@ def xml_safe_data(value):
     if isinstance(value, list | tuple):
         return [xml_safe_data(item) for item in value]
     return value
+
+
+def xml_safe_json(values, encode):
+    """``encode(value)`` (JSON, ensure_ascii) of each of ``values``, joined with commas,
+    as if each went through ``xml_safe_data`` first: only values whose text shows an
+    escaped character XML forbids do, which spares walking every string of an export."""
+    texts = [encode(value) for value in values]
+    joined = ",".join(texts)
+    if not NOT_XML_ESCAPED.search(joined):
+        return joined
+    return ",".join(
+        [
+            encode(xml_safe_data(value)) if NOT_XML_ESCAPED.search(text) else text
+            for value, text in zip(values, texts, strict=True)
+        ]
+    )
 
 
 def not_text_error(text):

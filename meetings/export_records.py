@@ -1,38 +1,31 @@
-"""One record per public meeting: what every export writes (meetings/exports.py writes
-it as JSON as it is and flattens it into the CSV's cells).
+"""What every export writes, a batch of public meetings at a time: for the JSON, one
+record per meeting (``record_batches``); for the CSV, the same read with participants
+as its cells (``cell_batches``; meetings/exports.py flattens the rest).
 
-Built from plain rows a batch at a time (the meetings' rows, their topics, their
-participations): building a model instance per meeting, participant, person and topic
-took most of an export's time. Only public data: participants only of meetings that
-show them (``public`` visibility), names only of the publicly named, through the
-public gates.
+Read as plain rows, as the database driver gives them: the meetings from one cursor in
+the listing's order, and for each batch one query each for their topics, participants,
+organisers and sources, joined to the meetings here. What comes back batch after batch
+(people's names, topics, the labels of unnamed participants, dates as text, side
+tracks, safe links) is worked out once per export. Model instances and Django's row
+converters, per meeting, participant or source, took most of an export's time. Only
+public data: participants only of meetings that show them (``public`` visibility),
+names only of the publicly named, through the public gates.
 """
 
 from collections import defaultdict
-from itertools import islice
 from operator import itemgetter
+from typing import NamedTuple
 
-from django.db import connections
 from django.db.models import F
-from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
 from people.models import Person
 
-from . import dates
-from .models import (
-    Meeting,
-    MeetingOrganizer,
-    Participation,
-    Source,
-    Topic,
-    Visibility,
-)
+from .export_reads import Known, as_date, meeting_batches, of_batch, plain_rows
+from .models import Meeting, MeetingOrganizer, Participation, Topic, Visibility
 
-# Meetings per batch of records. PostgreSQL joins each batch's participations to the
-# public meetings by hashing all of them (about 50 ms at 100,000 meetings), so fewer,
-# larger batches. Measured in one process at 100,000 meetings (CSV): 2,000 took 7.9 s
-# (peak RSS 87 MiB), 5,000 took 6.7 s (112 MiB), 10,000 took 6.5 s (155 MiB).
+# Meetings per batch: the fewer batches, the fewer queries; the larger, the more memory
+# (about 12 MiB more per 1,000 meetings). Measured at 100,000 meetings: bench/RESULTS.md.
 BATCH_SIZE = 5000
 MEETING_FIELDS = [
     "pk",
@@ -51,7 +44,8 @@ MEETING_FIELDS = [
     "series__slug",
     "visibility",
     "summary",
-]  # the order ``_record`` unpacks
+]  # the order the writers unpack
+VISIBILITY = MEETING_FIELDS.index("visibility")
 PARTICIPANT_FIELDS = [
     "meeting_id",
     "person_id",
@@ -61,187 +55,207 @@ PARTICIPANT_FIELDS = [
     "role",
     "title_at_time",
 ]
+ORGANIZER_FIELDS = ["meeting_id", "organization__name", "organization__slug", "role"]
+SOURCE_FIELDS = [
+    "meeting_id",
+    "source__title",
+    "source__publisher",
+    "source__url",
+    "source__published_on",
+]
 
 
-class Labels(dict):
-    """``Participation.public_label`` worked out once per capacity and side in an export:
-    country names go through translations, which is slow row after row."""
+class Batch(NamedTuple):
+    """A batch of meetings: their ``MEETING_FIELDS`` rows, and {meeting id: [...]} of
+    their topics, participants (records or cells), organizers and sources."""
 
-    def of(self, capacity, side):
-        key = (capacity, side)
-        if key not in self:
-            self[key] = Participation(capacity=capacity, side=side).public_label
-        return self[key]
+    rows: list
+    topics: dict
+    participants: dict
+    organizers: dict
+    sources: dict
+    known: Known
 
 
 def record_batches(meetings, request):
-    """The records of ``meetings`` (a public queryset), a batch at a time, in order: each
-    batch an iterator, so a record is built only as it is written.
+    """The JSON records of ``meetings`` (a public queryset), a list per batch, in order."""
+    for batch in batches(meetings, request, _participant_records):
+        yield _records(batch)
+        del batch  # before the next batch is read
 
-    Only public data: participants only of meetings that show them (``public``
-    visibility), names only of the publicly named, through the public gates.
+
+def cell_batches(meetings, request):
+    """The ``Batch`` es of ``meetings`` (a public queryset), in order, each participant as
+    the CSV writes it: 'Name (a former official, United States)', or the label alone."""
+    return batches(meetings, request, _participant_cells)
+
+
+def batches(meetings, request, participants):
+    """The ``Batch`` es of ``meetings``, participants read by ``participants(ids, known)``.
+
+    A batch is read once the caller is done with the one before and has let go of it:
+    two batches in memory at once took a third more memory.
     """
     url_prefix = request.build_absolute_uri(reverse("meetings:detail", args=["-"]))[:-2]
-    labels, known_topics, people = Labels(), {}, {}
-    for batch in _batches(meetings.values_list(*MEETING_FIELDS), BATCH_SIZE):
-        ids = [row[0] for row in batch]
-        related = {
-            "topics": _topics(ids, known_topics),
-            "participants": _participants(ids, labels, people),
-            "organizers": _organizers(ids),
-            "sources": _sources(ids),
-        }
-        yield (_record(row, url_prefix, related) for row in batch)
-
-
-def _batches(rows, size):
-    """Lists of up to ``size`` rows, read in order."""
-    rows = rows.iterator(chunk_size=size)
-    while batch := list(islice(rows, size)):
-        yield batch
-
-
-def _of_meetings(queryset, ids):
-    """``queryset`` narrowed to the rows of these meetings (a batch: never empty).
-
-    The ids are primary keys the database gave, made sure of as integers and written
-    as SQL literals: Django prepares the thousands of values of a parameter list one by
-    one, which took a tenth of an export's time.
-    """
-    listed = ",".join(str(int(pk)) for pk in ids)
-    in_batch = RawSQL(listed, [])  # noqa: S611 (integers only)
-    return queryset.alias(of_meeting=F("meeting_id")).filter(of_meeting__in=in_batch)
-
-
-def _plain_rows(queryset):
-    """The rows of a ``values_list`` queryset as the database driver gives them, without
-    Django's machinery row by row (iterators, converters), which took a third of the
-    time of reading the participations. Only for columns the driver returns as they are
-    stored: no dates, no JSON (a boolean is SQLite's 0 or 1)."""
-    sql, params = queryset.query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    known = Known(url_prefix)
+    for rows in meeting_batches(meetings.values_list(*MEETING_FIELDS), BATCH_SIZE):
+        ids = [row[0] for row in rows]
+        shown = [row[0] for row in rows if row[VISIBILITY] == Visibility.PUBLIC]
+        yield Batch(
+            rows,
+            _topics(ids, known.topics),
+            participants(shown, known) if shown else {},
+            _organizers(ids),
+            _sources(ids, known.web_urls),
+            known,
+        )
+        rows.clear()  # before the next batch is read
 
 
 def _topics(ids, known):
     """{meeting id: [{"slug", "name"}]}, by name. ``known``, {topic id: its dict}, is
     shared by every batch: a record holds few of a few dozen topics."""
-    links = _of_meetings(Meeting.topics.through.objects.all(), ids)
-    links = _plain_rows(links.values_list("meeting_id", "topic_id"))
+    links = of_batch(Meeting.topics.through.objects.all(), "meeting_id", ids)
+    links = plain_rows(links.values_list("meeting_id", "topic_id"))
     missing = {topic for _meeting, topic in links} - known.keys()
-    for pk, slug, name in (
-        Topic.objects.public().filter(pk__in=missing).values_list("pk", "slug", "name")
-    ):
-        known[pk] = {"slug": slug, "name": name}
-    found = {}
+    if missing:
+        topics = of_batch(Topic.objects.public(), "pk", missing).order_by()
+        for pk, slug, name in plain_rows(topics.values_list("pk", "slug", "name")):
+            known[pk] = {"slug": slug, "name": name}
+    found = defaultdict(list)
     for meeting_id, topic in links:
-        found.setdefault(meeting_id, []).append(known[topic])
+        found[meeting_id].append(known[topic])
     for topics in found.values():
-        topics.sort(key=itemgetter("name"))
+        if len(topics) > 1:
+            topics.sort(key=itemgetter("name"))
     return found
 
 
-def _participants(ids, labels, people):
-    """{meeting id: [participant]} of the public participations, by side: the name, role
-    and title only where publicly named (``Participation.is_named``). ``people``, {person
-    id: (full name, slug)}, is shared by every batch: the same people come back again
-    and again, and their names are read once, not once per participation."""
-    rows = _of_meetings(Participation.objects.public(), ids).order_by("side", "pk")
-    rows = _plain_rows(rows.values_list(*PARTICIPANT_FIELDS))
-    missing = {row[1] for row in rows if row[1] not in people and not row[2]} - {None}
+def _participations(ids, known, fields):
+    """``fields`` of the public participations of meetings ``ids``, by side, people's
+    names read into ``known.people`` once per export for those publicly named here
+    (``Participation.is_named``: not anonymised, a person; ``fields`` start with
+    meeting_id, person_id, anonymised)."""
+    rows = of_batch(Participation.objects.public(), "meeting_id", ids).order_by("side", "pk")
+    rows = plain_rows(rows.values_list(*fields))
+    people = known.people
+    missing = {row[1] for row in rows if not row[2]} - people.keys() - {None}
     if missing:  # publicly named in the batch, so public
-        people.update(
-            (pk, (name, slug))
-            for pk, name, slug in Person.objects.filter(pk__in=missing).values_list(
-                "pk", "full_name", "slug"
-            )
-        )
+        named = of_batch(Person.objects.all(), "pk", missing).order_by()
+        for pk, name, slug in plain_rows(named.values_list("pk", "full_name", "slug")):
+            people[pk] = (name, slug)
+    return rows
+
+
+def _participant_records(ids, known):
+    """{meeting id: [participant]}: the name, role and title only where publicly named."""
+    people, labels = known.people, known.labels
     found = defaultdict(list)
-    for meeting_id, person, anonymised, capacity, side, role, title in rows:
-        named = not anonymised and person in people
-        name, slug = people[person] if named else (None, None)
+    for meeting_id, person, anonymised, capacity, side, role, title in _participations(
+        ids, known, PARTICIPANT_FIELDS
+    ):
+        if anonymised or person not in people:
+            name = slug = role = None
+            title = ""
+        else:
+            name, slug = people[person]
         found[meeting_id].append(
             {
                 "name": name,
                 "person": slug,
-                "label": labels.of(capacity, side),
+                "label": labels[capacity, side],
                 "side": side or None,
                 "capacity": capacity,
-                "role": role if named else None,
-                "title_at_time": title if named else "",
+                "role": role,
+                "title_at_time": title,
             }
         )
+    return found
+
+
+def _participant_cells(ids, known):
+    """{meeting id: [participant as the CSV writes it]}: the name only where publicly
+    named, and how the participant took part (``Participation.public_label``)."""
+    people, labels = known.people, known.labels
+    found = defaultdict(list)
+    for meeting_id, person, anonymised, capacity, side in _participations(
+        ids, known, PARTICIPANT_FIELDS[:5]
+    ):
+        label = labels[capacity, side]
+        name = None if anonymised or person not in people else people[person][0]
+        found[meeting_id].append(f"{name} ({label})" if name else label)
     return found
 
 
 def _organizers(ids):
     """{meeting id: [{"name", "slug", "role"}]}, by role and name: who organised the
     meetings of a batch (public, as every meeting of an export is)."""
-    rows = _of_meetings(MeetingOrganizer.objects.all(), ids).order_by(
+    rows = of_batch(MeetingOrganizer.objects.all(), "meeting_id", ids).order_by(
         "role", "organization__name", "pk"
     )
     found = defaultdict(list)
-    for meeting_id, name, slug, role in rows.values_list(
-        "meeting_id", "organization__name", "organization__slug", "role"
-    ):
+    for meeting_id, name, slug, role in plain_rows(rows.values_list(*ORGANIZER_FIELDS)):
         found[meeting_id].append({"name": name, "slug": slug, "role": role})
     return found
 
 
-def _sources(ids):
+def _sources(ids, web_urls):
     """{meeting id: [{"title", "publisher", "url", "published_on"}]}, newest first: the
-    sources the meetings of a batch cite (public through them). The URL only when it is a
-    web address (``Source.link_url``); never the excerpt's notes or anything internal."""
-    links = _of_meetings(Meeting.sources.through.objects.all(), ids).order_by(
+    sources the meetings of a batch cite (public through them). The URL only when it is
+    a web address (``web_urls``: as ``Source.link_url``); never the excerpt's notes or
+    anything internal."""
+    links = of_batch(Meeting.sources.through.objects.all(), "meeting_id", ids).order_by(
         F("source__published_on").desc(nulls_last=True), "source__title", "source_id"
     )
     found = defaultdict(list)
-    for meeting_id, title, publisher, url, published_on in links.values_list(
-        "meeting_id", "source__title", "source__publisher", "source__url", "source__published_on"
+    for meeting_id, title, publisher, url, published_on in plain_rows(
+        links.values_list(*SOURCE_FIELDS)
     ):
         found[meeting_id].append(
             {
                 "title": title,
                 "publisher": publisher,
-                "url": _web_url(url),
-                "published_on": published_on,
+                "url": web_urls[url],
+                "published_on": as_date(published_on),
             }
         )
     return found
 
 
-def _web_url(url):
-    """``url`` when a link to it is safe (as ``Source.link_url``), else ""."""
-    return Source(url=url).link_url if url else ""
-
-
-def _record(row, url_prefix, related):
-    """A meeting's record from its ``MEETING_FIELDS`` row and the batch's ``related``
-    rows ({"topics", "participants", "organizers", "sources"}: {meeting id: [...]})."""
-    pk, slug, title, start, end, precision, city, country, venue, occasion, *rest = row
-    track, side_tracks, status, series, visibility, summary = rest
-    disclosed = visibility == Visibility.PUBLIC  # Meeting.shows_participants
-    return {
-        "slug": slug,
-        "title": title,
-        "url": f"{url_prefix}{slug}/",
-        "start_date": start,
-        "end_date": end,
-        "date_precision": precision,
-        "date": dates.format_date_range(start, end, precision),
-        "city": city,
-        "country": country if city is not None else None,
-        "venue": venue,
-        "occasion": occasion,
-        "track": track or None,
-        "side_tracks": side_tracks,
-        "status": status,
-        "series": series,
-        "topics": related["topics"].get(pk, []),
-        "organizers": related["organizers"].get(pk, []),
-        "participants_disclosed": disclosed,
-        "participants": related["participants"].get(pk, []) if disclosed else [],
-        "summary": summary,
-        "sources": related["sources"].get(pk, []),
-    }
+def _records(batch):
+    """The JSON records of a ``Batch`` with participants as records."""
+    topics, participants, organizers, sources = batch[1:5]
+    known = batch.known
+    url_prefix, when, side_tracks = known.url_prefix, known.dates, known.side_tracks
+    records = []
+    for row in batch.rows:
+        pk, slug, title, start, end, precision, city, country, venue, occasion, *rest = row
+        track, tracks, status, series, visibility, summary = rest
+        start, end, date = when[start, end, precision]
+        disclosed = visibility == Visibility.PUBLIC  # Meeting.shows_participants
+        records.append(
+            {
+                "slug": slug,
+                "title": title,
+                "url": f"{url_prefix}{slug}/",
+                "start_date": start,
+                "end_date": end,
+                "date_precision": precision,
+                "date": date,
+                "city": city,
+                "country": country if city is not None else None,
+                "venue": venue,
+                "occasion": occasion,
+                "track": track or None,
+                "side_tracks": side_tracks[tracks],
+                "status": status,
+                "series": series,
+                "topics": topics.get(pk, []),
+                "organizers": organizers.get(pk, []),
+                "participants_disclosed": disclosed,
+                "participants": participants.get(pk, []) if disclosed else [],
+                "summary": summary,
+                "sources": sources.get(pk, []),
+            }
+        )
+    return records

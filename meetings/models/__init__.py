@@ -1,6 +1,6 @@
 """The meetings app's models, one module per part of the record."""
 
-from .catalogue import City, DialogueSeries, Source, Topic
+from .catalogue import City, DialogueSeries, Source, Topic, web_link
 from .choices import (
     LINK_SCHEMES,
     PUBLIC_VISIBILITIES,
@@ -48,4 +48,5 @@ __all__ = [
     "public_people",
     "public_quote",
     "publicly_affiliated",
+    "web_link",
 ]

@@ -14,6 +14,16 @@ from .choices import LINK_SCHEMES
 from .meeting import Meeting
 
 
+def web_link(url):
+    """``url`` when it is safe to link to (http or https with a host), else "".
+
+    Forms validate the scheme, but a value saved through the ORM or an import could
+    carry ``javascript:`` or ``data:``, which must never become an href.
+    """
+    parts = urlsplit(url)
+    return url if parts.scheme.lower() in LINK_SCHEMES and parts.netloc else ""
+
+
 class PublicThroughMeetingsQuerySet(models.QuerySet):
     """For things that are public while a public meeting uses them."""
 
@@ -133,10 +143,5 @@ class Source(RecordModel):
 
     @property
     def link_url(self):
-        """The URL when it is safe to link to (http or https with a host), else "".
-
-        Forms validate the scheme, but a value saved through the ORM or an import
-        could carry ``javascript:`` or ``data:``, which must never become an href.
-        """
-        parts = urlsplit(self.url)
-        return self.url if parts.scheme.lower() in LINK_SCHEMES and parts.netloc else ""
+        """The URL when it is safe to link to (``web_link``), else ""."""
+        return web_link(self.url)

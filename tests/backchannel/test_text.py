@@ -2,6 +2,7 @@
 admin, the CSV import), and cleaned on the way out for rows that got in another way."""
 
 import datetime
+import json
 
 import pytest
 from django.apps import apps
@@ -13,7 +14,13 @@ from django_countries.fields import CountryField
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backchannel.text import formula_safe, spreadsheet_cell, spreadsheet_row
+from backchannel.text import (
+    formula_safe,
+    spreadsheet_cell,
+    spreadsheet_row,
+    xml_safe_data,
+    xml_safe_json,
+)
 from meetings.models import Meeting, Visibility
 from people.models import Person
 from tests.admin_forms import meeting_form_data
@@ -272,6 +279,24 @@ def test_a_row_is_guarded_as_each_of_its_cells_would_be(values):
     """The exports' fast path (spreadsheet_row) is the one guard, a row at a time."""
     expected = [spreadsheet_cell("" if value is None else str(value)) for value in values]
     assert spreadsheet_row(values) == expected
+
+
+JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text()),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.lists(JSON_VALUES, max_size=6))
+def test_json_is_cleaned_as_each_value_would_be(values):
+    """The JSON export's fast path: encoded as they are unless the text shows an escaped
+    character XML forbids, the same bytes as cleaning every value first."""
+    encode = json.JSONEncoder().encode
+    expected = ",".join(encode(xml_safe_data(value)) for value in values)
+    assert xml_safe_json(values, encode) == expected
 
 
 def test_a_row_with_one_forbidden_character_cleans_only_that_cell():

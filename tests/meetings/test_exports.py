@@ -7,8 +7,11 @@ import io
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from meetings.exports import csv_cells
+from backchannel.text import spreadsheet_row
+from meetings.exports import CSV_COLUMNS
 from meetings.models import Visibility
 from tests.factories import (
     make_city,
@@ -26,6 +29,34 @@ pytestmark = pytest.mark.django_db
 
 def csv_rows(response):
     return list(csv.DictReader(io.StringIO(body(response))))
+
+
+def csv_cells(record):
+    """A JSON record flattened as the CSV writes it (``CSV_COLUMNS``), written here
+    independently of the export's own code: lists joined with "; ", sources as 'Title
+    (Publisher, date)', every cell through the one guard."""
+
+    def source(s):
+        details = [str(part) for part in (s["publisher"], s["published_on"]) if part]
+        return f"{s['title']} ({', '.join(details)})" if details else s["title"]
+
+    people = [
+        f"{p['name']} ({p['label']})" if p["name"] else p["label"] for p in record["participants"]
+    ]
+    tracks = (record["side_tracks"] or {}).items()
+    joined = {
+        "side_tracks": [
+            f"{side}: Track {t}" if t else f"{side}: undetermined" for side, t in tracks
+        ],
+        "topics": [topic["name"] for topic in record["topics"]],
+        "participants": people if record["participants_disclosed"] else ["not disclosed"],
+        "organizers": [f"{o['name']} ({o['role']})" for o in record["organizers"]],
+        "sources": [source(s) for s in record["sources"]],
+        "source_urls": [s["url"] for s in record["sources"] if s["url"]],
+    }
+    return spreadsheet_row(
+        ["; ".join(joined[name]) if name in joined else record[name] for name in CSV_COLUMNS]
+    )
 
 
 def test_json_export_is_the_filtered_listing(client, demo):
@@ -126,6 +157,30 @@ def test_exports_stream_with_bounded_queries(client, django_assert_max_num_queri
         assert len(json.loads(body(client.get("/meetings/export.json")))["results"]) == 30
     with django_assert_max_num_queries(8):
         assert len(csv_rows(client.get("/meetings/export.csv"))) == 30
+
+
+@pytest.mark.parametrize("url", ["/meetings/export.csv", "/meetings/export.json"])
+def test_exports_make_a_fixed_number_of_queries_per_batch(client, monkeypatch, url):
+    """At most six queries a batch (topics, participants, people, organisers, sources,
+    topics not yet read), however many meetings, participants and sources it holds."""
+    monkeypatch.setattr("meetings.export_records.BATCH_SIZE", 2)
+    city, made = make_city(), []
+
+    def queries_for(meetings):
+        while len(made) < meetings:
+            meeting = make_meeting(city=city, start_date=datetime.date(2000 + len(made), 1, 1))
+            for _ in range(3):  # new people and sources in every batch
+                make_participation(meeting)
+                meeting.sources.add(make_source())
+            make_organizer(meeting)
+            made.append(meeting)
+        with CaptureQueriesContext(connection) as queries:
+            assert body(client.get(url)).count("/meetings/") >= meetings
+        return len(queries)
+
+    two_batches, six_batches = queries_for(4), queries_for(12)
+    assert two_batches <= 2 + 2 * 6
+    assert six_batches - two_batches <= 4 * 6
 
 
 @pytest.mark.parametrize("batch_size", [5000, 2])
