@@ -37,7 +37,8 @@ class PersonFilter(ReportedErrorsMixin, django_filters.FilterSet):
     def filter_organization(self, qs, name, value):
         if not value:
             return qs
-        affiliated = Affiliation.objects.filter(person=OuterRef("pk"), organization__in=value)
+        chosen = [organization.pk for organization in value]  # checked public already
+        affiliated = Affiliation.objects.filter(person=OuterRef("pk"), organization__in=chosen)
         return qs.filter(Exists(affiliated))
 
     def search(self, qs, name, value):

@@ -65,6 +65,10 @@ class Person(RecordModel):
     class Meta:
         ordering = ["sort_name", "full_name"]
         verbose_name_plural = "people"
+        # The public listing's order: a page reads its rows in order and stops.
+        indexes = [
+            models.Index(fields=["sort_name", "full_name", "id"], name="person_listing_order")
+        ]
 
     def __str__(self):
         return self.full_name

@@ -83,12 +83,14 @@ def newest_first_key(meeting):
 def organization_detail(request, slug):
     organization = get_object_or_404(public_organizations(), slug=slug)
     meetings, series = organized_meetings(organization)
+    affiliations = list(publicly_affiliated(organization))
     context = {
         "organization": organization,
         "meetings": meetings[:MEETINGS_SHOWN],
         "more_meetings": len(meetings) > MEETINGS_SHOWN,
         "meetings_shown": MEETINGS_SHOWN,
         "series": series,
-        "affiliations": publicly_affiliated(organization),
+        "affiliations": affiliations,
+        "people_count": len({affiliation.person_id for affiliation in affiliations}),
     }
     return render(request, "people/organization_detail.html", context)

@@ -4,9 +4,10 @@ from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Pref
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from backchannel.cache import cached_public_page
+from backchannel.cache import cached_public, cached_public_page
 from backchannel.countries import country_name
 from backchannel.listpage import ListPage, select_options
+from meetings.facets import build_chips
 from meetings.models import (
     Participation,
     Quote,
@@ -15,7 +16,7 @@ from meetings.models import (
     public_quote,
 )
 
-from .filters import PersonFilter, affiliating_organizations
+from .filters import PersonFilter
 from .models import Affiliation
 
 MET_WITH = 30  # the people shown under "Met with"
@@ -51,14 +52,18 @@ def public_countries():
 
 
 class PersonList(ListPage):
-    """The public people (named in a public meeting or quoted publicly), filtered."""
+    """The public people (named in a public meeting or quoted publicly), filtered.
+
+    The form lists countries only (those of public people, cached like the meeting
+    form's lists); an organisation is chosen on its page or from a row's affiliation,
+    shown as a removable chip and carried by the form as a hidden input."""
 
     filterset_class = PersonFilter
     template_name = "people/person_list.html"
     page_size_setting = "PEOPLE_PAGE_SIZE"
 
     def queryset(self):
-        return public_people()
+        return public_people().order_by("sort_name", "full_name", "pk")
 
     def rows(self):
         affiliations = Affiliation.objects.select_related("organization")
@@ -66,11 +71,12 @@ class PersonList(ListPage):
             Prefetch("affiliations", queryset=affiliations)
         )
 
+    def results(self):
+        return {"chips": build_chips(self.filterset, self.query)}
+
     def page_context(self, results):
-        selected = self.filterset.selection()
-        organizations = affiliating_organizations().order_by("name").values_list("slug", "name")
-        lists = {"country": public_countries(), "organization": tuple(organizations)}
-        return {"options": select_options(lists, selected)}
+        countries = cached_public(("people-countries",), public_countries)
+        return {"options": select_options({"country": countries}, self.filterset.selection())}
 
 
 @require_safe

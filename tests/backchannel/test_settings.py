@@ -77,6 +77,16 @@ def test_database_url_selects_postgresql_with_health_checks():
     assert hosts == "['a.example', 'b.ex']"
 
 
+def test_postgresql_connections_run_without_jit_and_sqlite_ones_unchanged():
+    options = "s.DATABASES['default'].get('OPTIONS')"
+    env = {"DATABASE_URL": "postgres://someone@db.example:5432/records"}
+    assert printed(options, **PRODUCTION, **env) == "{'options': '-c jit=off'}"
+    replica = {"DATABASE_REPLICA_URL": "postgres://someone@replica.example:5432/records"}
+    replica_options = "s.DATABASES['replica']['OPTIONS']"
+    assert printed(replica_options, **PRODUCTION, **env, **replica) == "{'options': '-c jit=off'}"
+    assert printed(options, DJANGO_DEBUG="1") in ("None", "{}")
+
+
 def test_malformed_boolean_variable_is_refused():
     result = manage("check", **PRODUCTION, DJANGO_SECURE_SSL_REDIRECT="maybe")
     assert result.returncode != 0

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from meetings.models import Visibility
+from people.models import Organization, Person
 from tests.factories import (
     make_affiliation,
     make_meeting,
@@ -137,6 +138,21 @@ def test_detail_links_to_the_listing_of_the_same_meetings(client, record, slug):
     link = f"/meetings/?organization={slug}"
     assert f'<a class="all-meetings" href="{link}">' in body(page)
     assert data_total(client.get(link)) == len(page.context["meetings"])
+
+
+def test_detail_links_to_the_listing_of_its_public_people(client, record):
+    make_affiliation(make_person(full_name="Private Pat"), organization=record["host"])
+    wit = Person.objects.get(slug="joel-wit")
+    make_affiliation(wit, organization=Organization.objects.get(slug="institute"), role="Chair")
+    page = client.get("/organizations/institute/")
+    link = "/people/?organization=institute"
+    assert f'<a class="all-people" href="{link}" data-count="2">' in body(page)
+    assert "Its 2 publicly affiliated people" in body(page)  # Wit twice, Quinn once
+    people = client.get(link)
+    assert data_total(people) == 2 == page.context["people_count"]
+    # No public affiliate, no link (the listing would refuse the organisation).
+    assert "all-people" not in body(client.get("/organizations/host-house/"))
+    assert client.get("/people/?organization=host-house").status_code == 400
 
 
 def test_detail_lists_public_affiliates_only(client, record):

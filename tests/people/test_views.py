@@ -1,12 +1,15 @@
 """people/views.py: the people listing and the person page."""
 
 import datetime
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 
-from meetings.models import Participation, Visibility
-from people.models import Affiliation
+from meetings.models import Participation, Visibility, public_people
+from meetings.populate import populate
+from people.filters import affiliating_organizations
+from people.models import Affiliation, Organization
 from tests.factories import (
     make_meeting,
     make_organization,
@@ -125,9 +128,91 @@ def test_people_list_queries_do_not_grow_with_rows(
         person = make_person()
         make_participation(meeting, person)
         Affiliation.objects.create(person=person, organization=make_organization())
-    # count, rows with meeting stats, affiliations; form: countries, organizations
-    with django_assert_num_queries(5):
+    # count, rows with meeting stats, affiliations; the form's countries (no organisations)
+    with django_assert_num_queries(4):
         assert client.get("/people/").status_code == 200
+    chosen = Affiliation.objects.first().organization.slug
+    # the chosen organisation (checked public, named on its chip); countries from the cache
+    with django_assert_num_queries(4):
+        assert client.get("/people/", {"organization": chosen}).status_code == 200
+
+
+PAGE_BYTES, PAGE_ELEMENTS = 60_000, 1_000  # the listing's budget, as the meetings listing's
+
+
+class StartTags(HTMLParser):
+    count = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.count += 1
+
+
+def elements(html):
+    parser = StartTags()
+    parser.feed(html)
+    return parser.count
+
+
+@pytest.fixture
+def many_organizations():
+    """A populated record and 1,500 more organisations, each with a public affiliate."""
+    populate(300, seed=5)
+    people = list(public_people().order_by("pk")[:300])
+    organizations = Organization.objects.bulk_create(
+        Organization(name=f"Bureau {n:04}", slug=f"bureau-{n:04}") for n in range(1500)
+    )
+    Affiliation.objects.bulk_create(
+        Affiliation(person=people[n % len(people)], organization=organization)
+        for n, organization in enumerate(organizations)
+    )
+    return affiliating_organizations().count()
+
+
+@pytest.mark.parametrize("query", ["", "?country=US", "?organization=bureau-0007"])
+def test_the_listing_stays_within_its_budget_with_thousands_of_organizations(
+    client, settings, many_organizations, query
+):
+    assert many_organizations >= 1500
+    response = client.get(f"/people/{query}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert len(response.content) <= PAGE_BYTES, len(response.content)
+    assert elements(html) <= PAGE_ELEMENTS, elements(html)
+    shown = {"": settings.PEOPLE_PAGE_SIZE, "?country=US": 12, "?organization=bureau-0007": 1}
+    assert len(names(response)) == shown[query]  # rows, not an empty result
+    assert "bureau-0100" not in html  # no list of every organisation
+    assert 'name="organization"' not in html.replace('type="hidden" name="organization"', "")
+
+
+def test_chosen_organization_is_a_removable_chip_and_a_hidden_input(client, demo):
+    org = make_organization(name="Institute", slug="institute")
+    Affiliation.objects.create(person=demo["wit"], organization=org, role="Fellow")
+    response = client.get("/people/", {"organization": "institute", "country": "US"})
+    html = body(response)
+    assert names(response) == ["Joel Wit"]
+    assert '<input type="hidden" name="organization" value="institute">' in html
+    chips = {chip.label: chip.query.urlencode() for chip in response.context["chips"]}
+    assert chips == {
+        "Organization: Institute": "country=US",
+        "Country: United States": "organization=institute",
+    }
+    assert 'href="/people/?country=US"' in html
+    # The row's affiliation chooses its organisation.
+    unfiltered = body(client.get("/people/"))
+    assert '<a href="?organization=institute">Institute</a>' in unfiltered
+    assert (
+        "chip" not in unfiltered.replace('class="chips"', "") or "Remove filter" not in unfiltered
+    )
+
+
+@pytest.mark.parametrize("slug", ["nowhere", "hidden-org"])
+def test_people_unknown_or_private_organization_is_400_naming_it(client, demo, slug):
+    Affiliation.objects.create(
+        person=make_person(), organization=make_organization(slug="hidden-org")
+    )
+    response = client.get("/people/", {"organization": slug})
+    assert response.status_code == 400
+    assert [name for name, _message in response.context["errors"]] == ["organization"]
 
 
 @pytest.mark.parametrize("rows", [1, 3])
