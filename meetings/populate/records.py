@@ -2,7 +2,6 @@
 
 import datetime
 from dataclasses import dataclass, field
-from itertools import accumulate
 
 from django.utils.text import slugify
 
@@ -15,6 +14,7 @@ from .synthetic import (
     SERIES_CONVENED,
     TITLES,
     TOPICS,
+    Weighted,
     draw_country,
     draw_date,
 )
@@ -58,16 +58,14 @@ class SupportingRecords:
     series: list
     sources: list
     people_by_country: dict = field(init=False)
-    city_cum_weights: list = field(init=False)
+    city: Weighted = field(init=False)
 
     def __post_init__(self):
         self.people_by_country = {}
         for person in self.people:
             self.people_by_country.setdefault(str(person.country), []).append(person)
         # A few cities host most meetings, as Geneva and Beijing do.
-        self.city_cum_weights = list(
-            accumulate(1 / rank for rank in range(1, len(self.cities) + 1))
-        )
+        self.city = Weighted(self.cities, [1 / rank for rank in range(1, len(self.cities) + 1)])
 
 
 class SupportingRecordMaker:
