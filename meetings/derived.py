@@ -32,10 +32,14 @@ admin's inline rows, a merge of two people)     meeting's track is stored once, 
                                                 end, in a fixed number of queries
 ``QuerySet.update()``, ``bulk_create()``,       ``after_bulk_write(meeting_ids,
 ``bulk_update()``, ``insert_rows`` (COPY) or    people=())``, naming the meetings whose
-raw SQL, which send no signals (``populate``    participations, parties, override, text
-after each batch)                               or visibility were written, and the
+raw SQL, which send no signals                  participations, parties, override, text
+                                                or visibility were written, and the
                                                 people whose names were (none when
                                                 only other records were)
+new meetings inserted with their tracks and     ``after_bulk_write(())`` once, at the
+words computed by this side's own rules         end: nothing to recompute; it bumps
+(``populate``: ``compute_track``,               the record version (the triggers saw
+``search_index.planned_words``)                 every row)
 ``loaddata`` and ``restore``                    nothing for tracks: rows come with their
                                                 derived values as they were, and
                                                 rewriting them would change the restored
@@ -64,7 +68,7 @@ from backchannel.cache import bump_record_version
 from people.models import Affiliation, Organization, Person
 
 from . import search_index
-from .count_triggers import recount_statements, sql_list
+from .count_triggers import differences_statement, recount_statements, sql_list
 from .models import (
     PUBLIC_VISIBILITIES,
     City,
@@ -262,6 +266,16 @@ for model in WATCHED:
 def relation_changed(sender, action, **kwargs):
     if sender in WATCHED_M2M and action.startswith("post_"):
         record_changed(sender)
+
+
+def count_differences(using="default"):
+    """What ``recount`` would fix in the count table, without writing: (city id, year,
+    track, stored, counted) for each key whose stored count is wrong."""
+    connection = connections[using]
+    sql = differences_statement(connection.vendor, sql_list(PUBLIC_VISIBILITIES))
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
 
 
 def recount(using="default"):

@@ -22,6 +22,25 @@ def insert_rows(model, field_names, rows, columns=()):
             write_rows(cursor, statement, rows)
 
 
+def insert_objects(model, objects):
+    """Insert these unsaved instances, each given an id reserved up front; returns them.
+
+    ``bulk_create`` took about 0.25 ms an object at a million meetings' worth of people,
+    sources and affiliations on a loaded machine (its INSERT of 2,000 rows at a time
+    and their ids read back); here each value is prepared once and COPY writes them.
+    """
+    fields = model._meta.concrete_fields
+    for instance, pk in zip(objects, reserve_ids(model, len(objects)), strict=True):
+        instance.pk = pk
+    prepare = [(field.pre_save, field.get_db_prep_save) for field in fields]
+    rows = [
+        tuple(prep(pre_save(instance, True), connection) for pre_save, prep in prepare)
+        for instance in objects
+    ]
+    insert_rows(model, [field.name for field in fields], rows)
+    return objects
+
+
 def insert_statement(model, field_names, columns=()):
     """(SQL, defaults) for ``insert_rows``: COPY on PostgreSQL, else INSERT; the values
     of the fields not named, added to the end of each row."""

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from people.models import Affiliation, Organization, Person
 
 from ..models import Capacity, City, DialogueSeries, Source, Topic
+from .bulk import insert_objects
 from .synthetic import (
     ORG_KINDS,
     PUBLISHERS,
@@ -120,7 +121,7 @@ class SupportingRecordMaker:
                     country=draw_country(self.rng),
                 )
             )
-        organizations = Organization.objects.bulk_create(rows, batch_size=2000)
+        organizations = insert_objects(Organization, rows)
         self.count("organizations", rows)
         return organizations
 
@@ -139,7 +140,7 @@ class SupportingRecordMaker:
                     internal_notes="Synthetic staff note." if self.rng.random() < 0.2 else "",
                 )
             )
-        people = Person.objects.bulk_create(rows, batch_size=2000)
+        people = insert_objects(Person, rows)
         self.count("people", rows)
         return people
 
@@ -160,7 +161,7 @@ class SupportingRecordMaker:
                         end_date=end,
                     )
                 )
-        Affiliation.objects.bulk_create(rows, batch_size=2000)
+        insert_objects(Affiliation, rows)
         self.count("affiliations", rows)
 
     def make_cities(self):
@@ -204,6 +205,6 @@ class SupportingRecordMaker:
                     excerpt="A synthetic passage the record relies on.",
                 )
             )
-        sources = Source.objects.bulk_create(rows, batch_size=2000)
+        sources = insert_objects(Source, rows)
         self.count("sources", rows)
         return sources

@@ -1,4 +1,3 @@
-import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -14,7 +13,7 @@ class Progress:
     """
 
     def __init__(self, stream):
-        self.stream = stream
+        self.stream = stream  # the command's OutputWrapper
         self.started = time.monotonic()
         self.terminal = stream.isatty()
         self.shown = 0  # the tenths already written, off a terminal
@@ -31,9 +30,9 @@ class Progress:
             f"meetings {done:,}/{total:,} ({100 * done // total}%), {rate:,.0f}/s, "
             f"{elapsed:.0f}s elapsed, about {left:.0f}s left"
         )
-        self.stream.write(f"\r{line}\033[K" if self.terminal else f"{line}\n")
-        if self.terminal and done == total:
-            self.stream.write("\n")
+        plain = str  # not in the error colour stderr has on a terminal
+        self.stream.write(f"\r{line}\033[K" if self.terminal else line, plain, ending="")
+        self.stream.write("" if self.terminal and done < total else "\n", plain, ending="")
         self.stream.flush()
 
 
@@ -59,7 +58,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         quiet = no_progress or verbosity == 0
         try:
-            counts = populate(meetings, seed, progress=None if quiet else Progress(sys.stderr))
+            counts = populate(meetings, seed, progress=None if quiet else Progress(self.stderr))
         except AlreadyPopulated as error:
             raise CommandError(str(error)) from error
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
