@@ -3,9 +3,10 @@
     DATABASE_URL=postgres://... python bench/admin_lists.py [--runs 3] [PATH ...]
 
 For each registered model's change list (and a few filtered, searched and sorted
-variants of the largest), the median and worst of the whole request and the number
-of queries. Logs in a superuser named ``bench-admin`` (created when missing, with an
-unusable password).
+variants of the largest), the median and worst of the whole request, the median
+Python CPU time and time in SQL (on a shared machine the whole request also holds
+the time this process waited for a core), and the number of queries. Logs in a
+superuser named ``bench-admin`` (created when missing, with an unusable password).
 """
 
 import argparse
@@ -23,13 +24,14 @@ os.environ.setdefault("MEETINGS_CACHE_SECONDS", "0")
 
 VARIANTS = [
     "/admin/meetings/meeting/?q=maritime",
-    "/admin/meetings/meeting/?q=Synthetic+Person+00042",
+    "/admin/meetings/meeting/?q=00042",
     "/admin/meetings/meeting/?visibility__exact=public&track__exact=1.5",
     "/admin/meetings/meeting/?o=7",
     "/admin/meetings/meeting/?o=4",
     "/admin/meetings/meeting/?p=2000",
     "/admin/meetings/meeting/?start_date__year=2015",
-    "/admin/meetings/participation/?q=Synthetic+Person+00042",
+    "/admin/meetings/participation/?q=00042",
+    "/admin/meetings/participation/?side=KP",
     "/admin/meetings/participation/?capacity__exact=official",
     "/admin/people/person/?q=00042",
     "/admin/people/person/?o=4",
@@ -50,13 +52,16 @@ def measure(client, path, runs):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    times = []
+    times, cpu, sql = [], [], []
     for _ in range(runs):
         with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
+            start, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(path)
             times.append(time.perf_counter() - start)
-    return response.status_code, statistics.median(times), max(times), len(queries)
+            cpu.append(time.process_time() - started_cpu)
+        sql.append(sum(float(query["time"]) for query in queries.captured_queries))
+    median = statistics.median
+    return (response.status_code, median(times), max(times), median(cpu), median(sql), len(queries))
 
 
 def main():
@@ -78,15 +83,13 @@ def main():
         user.save()
     client = Client(headers={"X-Forwarded-Proto": "https"}, secure=True)
     client.force_login(user)
-    print("| change list | status | median ms | worst ms | queries |")
-    print("|---|---|---|---|---|")
+    print("| change list | status | median ms | worst ms | CPU ms | SQL ms | queries |")
+    print("|---|---|---|---|---|---|---|")
     for path in options.paths or [*changelists(), *VARIANTS]:
         client.get(path)  # warm: templates, first connection
-        status, median, worst, queries = measure(client, path, options.runs)
-        print(
-            f"| `{path}` | {status} | {median * 1000:,.0f} | {worst * 1000:,.0f} | {queries} |",
-            flush=True,
-        )
+        status, median, worst, cpu, sql, queries = measure(client, path, options.runs)
+        ms = [f"{value * 1000:,.0f}" for value in (median, worst, cpu, sql)]
+        print(f"| `{path}` | {status} | {' | '.join(ms)} | {queries} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 organisers) and for participations on their own; meetings themselves are in admin.py."""
 
 from django.contrib import admin
+from django.db import connection
 from django.db.models import F
+from django_countries import countries
 
 from backchannel.admin_choices import AutocompleteAdmin, SlugFilledForm
 from backchannel.admin_tools import (
@@ -19,6 +21,22 @@ from .models import City, DialogueSeries, MeetingOrganizer, Participation, Quote
 def form_for(request, form_class, **attributes):
     """The participation form, checking the naming rule for this request's user."""
     return type(form_class.__name__, (form_class,), {"user": request.user, **attributes})
+
+
+def sides_in_use():
+    """The countries some participant sits for: one probe of the side index per
+    country, where a DISTINCT over every participation read the whole table (373 ms at
+    740,000 participations on a loaded machine, ten times that at a million meetings)."""
+    codes = [code for code, _name in countries]
+    listed = " UNION ALL ".join(["SELECT %s AS code"] * len(codes))
+    table = connection.ops.quote_name(Participation._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.code FROM ({listed}) c "  # noqa: S608 (placeholders and a table name)
+            f"WHERE EXISTS (SELECT 1 FROM {table} p WHERE p.side = c.code)",
+            codes,
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 class OrganizerInline(AutocompleteAdmin, admin.TabularInline):
@@ -43,7 +61,7 @@ class ParticipationAdmin(AutocompleteAdmin, GuardedHistoryAdmin):
         "capacity",
         "role",
         "anonymised",
-        country_in_use_filter("side", "side"),
+        country_in_use_filter("side", "side", used_codes=sides_in_use),
     ]
     list_select_related = ["meeting", "person"]
     search_fields = ["person__full_name", "person__other_names", "meeting__title"]

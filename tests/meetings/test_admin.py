@@ -94,6 +94,18 @@ def test_meeting_filters_offer_only_cities_and_countries_in_use(client, superuse
     assert filter_choices(response, "series") == ["All", "Used series", "-"]
 
 
+def test_participation_side_filter_offers_only_sides_in_use(client, superuser):
+    meeting = f.make_meeting(parties=["KP", "US"])
+    f.make_participation(meeting, side="KP")
+    f.make_participation(meeting, side="US")
+    f.make_participation(meeting, side="", role="facilitator")  # no side: not offered
+    client.force_login(superuser)
+    response = client.get(reverse("admin:meetings_participation_changelist"))
+    assert filter_choices(response, "side") == ["All", "North Korea", "United States"]
+    response = client.get(reverse("admin:meetings_participation_changelist"), {"side": "KP"})
+    assert [p.side for p in response.context["cl"].result_list] == ["KP"]
+
+
 def test_meeting_list_shows_date_at_precision_and_participant_count(client, superuser):
     import datetime
 
