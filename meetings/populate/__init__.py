@@ -15,9 +15,11 @@ the count table's triggers see every row, and the run ends with
 
 A large run on PostgreSQL (``run.SET_ASIDE_FROM`` meetings or more, and at least
 as many as the table holds) drops the secondary indexes and foreign keys of the
-tables it fills and builds them again at its end, in its transaction: a failure
-rolls back to the indexes and keys as they were; readers of those tables wait
-until the run commits.
+tables it fills and builds them again at its end, and turns the count table's
+insert trigger off and counts the table again at its end
+(``derived.counts_after_block``), all in its transaction: a failure rolls back to
+the indexes, keys and trigger as they were; readers of those tables wait until
+the run commits.
 
 Every slug a run writes starts with ``syn<seed>-``, so runs with different
 seeds add to the same database without collisions, and a second run with the

@@ -1,13 +1,13 @@
 """One populate run: the seed check, the transaction, and the meetings written in batches."""
 
 import random
-from contextlib import nullcontext
+from contextlib import ExitStack
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from .. import search_index
-from ..derived import after_bulk_write
+from ..derived import after_bulk_write, counts_after_block
 from ..models import Meeting, MeetingOrganizer, Participation, Quote
 from .bulk import BatchWriter, IdPool, indexes_set_aside, refresh_planner_statistics
 from .plans import MeetingPlanner
@@ -88,14 +88,18 @@ class Populator:
         planner = MeetingPlanner(self.rng, records, self.prefix)
         total = self.sizes.meetings
         large = total >= SET_ASIDE_FROM and total >= Meeting.objects.count()
-        with indexes_set_aside(FILLED) if large else nullcontext(), BatchWriter() as writer:
+        aside = [indexes_set_aside(FILLED), counts_after_block()] if large else []
+        with ExitStack() as stack, BatchWriter() as writer:
+            for context in aside:
+                stack.enter_context(context)
             for start in range(0, total, CHUNK):
                 self.write_meetings(planner, start, min(total, start + CHUNK), writer)
                 if progress:
                     progress(min(total, start + CHUNK), total)
         # The rows came with their tracks and words, computed by the write side's rules
-        # (compute_track, search_index.planned_words): nothing to recompute; the
-        # count table's triggers saw every meeting; this bumps the cache's version.
+        # (compute_track, search_index.planned_words): nothing to recompute; the count
+        # table's triggers saw every meeting (or it was counted again, in a large run);
+        # this bumps the cache's version.
         after_bulk_write(())
         return self.counts
 

@@ -255,6 +255,15 @@ def test_populate_with_indexes_set_aside_writes_the_same(monkeypatch):
     assert populate_and_roll_back(60, seed=3) == plain
 
 
+def test_a_large_run_counts_right_and_leaves_the_count_triggers_on(monkeypatch):
+    monkeypatch.setattr(run, "SET_ASIDE_FROM", 1)  # as a run of a million would
+    populate(120, seed=8)
+    assert table_counts() == live_counts()
+    Meeting.objects.create(title="Counted after", slug="counted-after", visibility="public")
+    assert table_counts() == live_counts()
+    assert sum(table_counts().values()) == Meeting.objects.public().count()
+
+
 def schema():
     """Every index and constraint of the tables a run fills."""
     with connection.cursor() as cursor:
