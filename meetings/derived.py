@@ -40,8 +40,8 @@ new meetings inserted with their tracks and     ``after_bulk_write(())`` once, a
 words computed by this side's own rules         end: nothing to recompute; it bumps
 (``populate``: ``compute_track``,               the record version (the triggers saw
 ``search_index.planned_words``)                 every row, or, in a large run inside
-                                                ``counts_after_block()``, the table
-                                                is counted again at its end)
+                                                ``populate.bulk.counts_after_block``,
+                                                the table is counted again at its end)
 ``loaddata`` and ``restore``                    nothing for tracks: rows come with their
                                                 derived values as they were, and
                                                 rewriting them would change the restored
@@ -278,35 +278,6 @@ def count_differences(using="default"):
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return cursor.fetchall()
-
-
-@contextmanager
-def counts_after_block(using="default"):
-    """PostgreSQL: the count table's insert trigger off while the block inserts
-    meetings, and every public meeting counted again at its end, in one GROUP BY.
-
-    For loads of many meetings in one transaction: each trigger's upsert of a key
-    already updated in the same transaction walks every earlier version of its row
-    (none can be pruned before commit), so at a million meetings the few busiest keys
-    cost more than everything else the database does. Only inside a transaction: a
-    failure rolls back to the trigger as it was; the meetings table stays locked
-    until commit, so no other writer inserts a meeting uncounted. Elsewhere the
-    trigger stays on.
-    """
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        yield
-        return
-    if not connection.in_atomic_block:
-        raise RuntimeError("counts_after_block() needs a transaction to roll back to.")
-    trigger = "ALTER TABLE meetings_meeting {} TRIGGER meetings_public_count_insert"
-    with connection.cursor() as cursor:
-        cursor.execute(trigger.format("DISABLE"))
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute(trigger.format("ENABLE"))
-        for statement in recount_statements("postgresql", sql_list(PUBLIC_VISIBILITIES)):
-            cursor.execute(statement)
 
 
 def recount(using="default"):

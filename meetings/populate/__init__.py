@@ -17,7 +17,7 @@ A large run on PostgreSQL (``run.SET_ASIDE_FROM`` meetings or more, and at least
 as many as the table holds) drops the secondary indexes and foreign keys of the
 tables it fills and builds them again at its end, and turns the count table's
 insert trigger off and counts the table again at its end
-(``derived.counts_after_block``), all in its transaction: a failure rolls back to
+(``bulk.counts_after_block``), all in its transaction: a failure rolls back to
 the indexes, keys and trigger as they were; readers of those tables wait until
 the run commits.
 

@@ -5,6 +5,9 @@ from contextlib import contextmanager
 
 from django.db import connection
 
+from ..count_triggers import recount_statements, sql_list
+from ..models import PUBLIC_VISIBILITIES
+
 
 def insert_rows(model, field_names, rows, columns=()):
     """Insert tuples of plain values (ints, strings, booleans, None) for ``field_names``.
@@ -206,6 +209,35 @@ def indexes_set_aside(models):
                 cursor.execute(definition)
             else:
                 cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+
+
+@contextmanager
+def counts_after_block():
+    """PostgreSQL: the count table's insert trigger off while the block inserts
+    meetings, and every public meeting counted again at its end, in one GROUP BY.
+
+    For loads of many meetings in one transaction: each trigger's upsert of a key
+    already updated in the same transaction walks every earlier version of its row
+    (none can be pruned before commit), so the busiest keys cost more and more (at a
+    million meetings the database's share of the run grew as it went; see
+    bench/RESULTS.md). Only inside a transaction: a
+    failure rolls back to the trigger as it was; the meetings table stays locked
+    until commit, so no other writer inserts a meeting uncounted. Elsewhere the
+    trigger stays on.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("counts_after_block() needs a transaction to roll back to.")
+    trigger = "ALTER TABLE meetings_meeting {} TRIGGER meetings_public_count_insert"
+    with connection.cursor() as cursor:
+        cursor.execute(trigger.format("DISABLE"))
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(trigger.format("ENABLE"))
+        for statement in recount_statements("postgresql", sql_list(PUBLIC_VISIBILITIES)):
+            cursor.execute(statement)
 
 
 def refresh_planner_statistics():

@@ -7,9 +7,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .. import search_index
-from ..derived import after_bulk_write, counts_after_block
+from ..derived import after_bulk_write
 from ..models import Meeting, MeetingOrganizer, Participation, Quote
-from .bulk import BatchWriter, IdPool, indexes_set_aside, refresh_planner_statistics
+from .bulk import (
+    BatchWriter,
+    IdPool,
+    counts_after_block,
+    indexes_set_aside,
+    refresh_planner_statistics,
+)
 from .plans import MeetingPlanner
 from .records import Sizes, SupportingRecordMaker
 from .synthetic import Attendance
