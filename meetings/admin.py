@@ -22,7 +22,7 @@ from backchannel.admin_tools import (
 )
 from people.models import Person
 
-from .admin_catalogue import OrganizerInline, form_for
+from .admin_catalogue import ChangeListMeetings, OrganizerInline, form_for
 from .admin_review import AwaitingPublicationFilter, ReviewAdmin
 from .derived import batched_writes
 from .forms import MeetingForm, ParticipationForm, ParticipationFormSet
@@ -193,7 +193,8 @@ class MeetingAdmin(AutocompleteAdmin, ReviewAdmin, ImportExportMixin, GuardedHis
         return countries_json(request)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(participant_count=participant_count())
+        meetings = super().get_queryset(request).annotate(participant_count=participant_count())
+        return ChangeListMeetings(Meeting, query=meetings.query, using=meetings.db)
 
     def get_search_results(self, request, queryset, search_term):
         """Each word must match the title, venue, city or a participant's names.

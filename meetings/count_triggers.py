@@ -134,6 +134,20 @@ def recount_statements(vendor, public):
     ]
 
 
+def differences_statement(vendor, public):
+    """The keys whose stored count differs from a fresh count: (city id, year, track,
+    stored, counted) each; reads only."""
+    year = (POSTGRESQL_YEAR if vendor == "postgresql" else SQLITE_YEAR).format(row="m")
+    return (
+        "SELECT city_id, year, track, SUM(stored), SUM(counted) FROM ("  # noqa: S608 (constants)
+        f"SELECT city_id, year, track, meetings AS stored, 0 AS counted FROM {TABLE} "
+        f"UNION ALL SELECT COALESCE(m.city_id, 0), {year}, m.track, 0, COUNT(*) "
+        f"FROM meetings_meeting m WHERE m.visibility IN ({public}) GROUP BY 1, 2, 3"
+        ") AS keyed GROUP BY city_id, year, track HAVING SUM(stored) <> SUM(counted) "
+        "ORDER BY city_id, year, track"
+    )
+
+
 def install_statements(vendor, visibilities):
     """What (re)creates the triggers for these public visibilities and recounts every
     meeting: run after ``uninstall_statements``."""

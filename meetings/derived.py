@@ -13,16 +13,14 @@ Derived data, and what keeps it:
   update or delete of a meeting, whatever writes it. ``recount()`` rebuilds it.
 - The public cache's record version (backchannel/cache.py): the receivers here bump
   it on every change to a record public pages show, now and again at commit.
-- The search table (meetings/search_index.py): the folded words of each public
-  meeting's text and of the names publicly named at it. The receivers here write a
-  meeting's words again when it is saved or deleted, when its participations change
-  (an anonymised flag flipped included) and when a person named at it is renamed;
-  ``after_bulk_write`` and ``batched_writes`` do it for the meetings they name;
-  ``recount()`` rebuilds the whole table.
-- The fact table and its totals (meetings/public_facts.py): each public meeting's
-  parties, pairs of parties, organisers and series. Written with the search words
-  (``refresh_tables``), and also when organiser links or a series' convener change
-  (meetings/derived_organizers.py); ``recount()`` rebuilds them.
+- The search table (meetings/search_index.py) and the fact table
+  (meetings/public_facts.py): each public meeting's folded words (its text, the names
+  publicly named at it) and facts (parties, pairs, organisers, series). The receivers
+  here write a meeting's rows again when it is saved or deleted, when its
+  participations change (an anonymised flag flipped included), when a person named at
+  it is renamed, or (meetings/derived_organizers.py) when its organisers or its
+  series' convener change; ``after_bulk_write`` and ``batched_writes`` do it for the
+  meetings they name; ``recount()`` rebuilds both.
 
 Every way data is written, and what the writer must call:
 
@@ -36,10 +34,16 @@ admin's inline rows, a merge of two people)     meeting's track is stored once, 
                                                 end, in a fixed number of queries
 ``QuerySet.update()``, ``bulk_create()``,       ``after_bulk_write(meeting_ids,
 ``bulk_update()``, ``insert_rows`` (COPY) or    people=())``, naming the meetings whose
-raw SQL, which send no signals (``populate``    participations, parties, override, text
-after each batch)                               or visibility were written, and the
+raw SQL, which send no signals                  participations, parties, override, text
+                                                or visibility were written, and the
                                                 people whose names were (none when
                                                 only other records were)
+new meetings inserted with their tracks, words  ``public_facts.recount_totals()`` and
+and facts computed by this side's own rules     ``after_bulk_write(())`` once, at the end,
+(``populate``: ``compute_track``,               to bump the record version (the triggers
+``search_index.planned_words``,                 saw every row, or, in a large run inside
+``public_facts.fact_rows``)                     ``populate.bulk.counts_after_block``, the
+                                                table is counted again at its end)
 ``loaddata`` and ``restore``                    nothing for tracks: rows come with their
                                                 derived values as they were, and
                                                 rewriting them would change the restored
@@ -68,7 +72,7 @@ from backchannel.cache import bump_record_version
 from people.models import Affiliation, Organization, Person
 
 from . import public_facts, search_index
-from .count_triggers import recount_statements, sql_list
+from .count_triggers import differences_statement, recount_statements, sql_list
 from .models import (
     PUBLIC_VISIBILITIES,
     City,
@@ -274,12 +278,19 @@ def relation_changed(sender, action, **kwargs):
         record_changed(sender)
 
 
-def recount(using="default"):
-    """Count every public meeting again and write every meeting's words to the search
-    table again: after loading rows that carried old counts, or none.
+def count_differences(using="default"):
+    """What ``recount`` would fix in the count table, without writing: (city id, year,
+    track, stored, counted) for each key whose stored count is wrong."""
+    connection = connections[using]
+    sql = differences_statement(connection.vendor, sql_list(PUBLIC_VISIBILITIES))
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
 
-    In one transaction, so pages never read a half-built table.
-    """
+
+def recount(using="default"):
+    """Count every public meeting again and write every meeting's words and facts again,
+    in one transaction: after loading rows that carried old counts, or none."""
     connection = connections[using]
     statements = recount_statements(connection.vendor, sql_list(PUBLIC_VISIBILITIES))
     with transaction.atomic(using=using), connection.cursor() as cursor:

@@ -35,7 +35,7 @@ from itertools import pairwise
 
 from django.db import connections, transaction
 
-from .models import PUBLIC_VISIBILITIES, Meeting, Participation
+from .models import PUBLIC_VISIBILITIES, Meeting, Participation, Visibility
 
 TABLE = "meetings_search"  # SQLite
 COLUMN = "search_document"  # PostgreSQL, in meetings_meeting
@@ -62,14 +62,16 @@ def chunk_words(chunk):
     return parts, "".join(parts)
 
 
+@lru_cache(maxsize=65536)  # summaries, venues, occasions and titles repeat
 def text_words(text):
+    """The words of a text (a frozenset: kept and shared by the cache)."""
     words = set()
     for chunk in fold(text).split():
         parts, joined = chunk_words(chunk)
         words.update(parts)
         if len(parts) > 1:
             words.add(joined)
-    return words
+    return frozenset(words)
 
 
 @lru_cache(maxsize=16384)  # a person is named at many meetings (~37 each in populate)
@@ -106,6 +108,47 @@ def meeting_words(row, names):
     for name in names:
         words.update(name_words(name))
     return sorted(words)
+
+
+def person_words(full_name, other_names):
+    """The words a person publicly named at a meeting adds to it (a tuple)."""
+    return tuple({*name_words(full_name), *name_words(other_names)})
+
+
+def planned_words(visibility, row, people):
+    """The words of a meeting about to be inserted, from what it will hold: what
+    ``refresh`` would write for it once written (None for a confidential meeting).
+
+    ``row`` is its (title, summary, venue, occasion); ``people`` the words
+    (``person_words``) of each participant it will name (not anonymised).
+    """
+    if visibility not in PUBLIC_VISIBILITIES:
+        return None
+    words = set()
+    for text in row:
+        words |= text_words(text)
+    if visibility == Visibility.PUBLIC:
+        for person in people:
+            words.update(person)
+    return sorted(words)
+
+
+def tsvector_text(words):
+    """The words as PostgreSQL's ``tsvector`` input (each quoted, none with a position):
+    what ``array_to_tsvector`` makes of them. None stays None."""
+    if words is None:
+        return None
+    if any("'" in word or "\\" in word for word in words):  # never in letters and digits
+        words = [word.replace("\\", "\\\\").replace("'", "''") for word in words]
+    return " ".join(f"'{word}'" for word in words)
+
+
+def insert_new(documents, using="default"):
+    """SQLite: add the words of meetings just inserted, (id, words) each; PostgreSQL
+    keeps them in the meeting's own row (``COLUMN``), written with it."""
+    rows = [(pk, " ".join(words)) for pk, words in documents if words is not None]
+    with connections[using].cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {TABLE} (rowid, document) VALUES (%s, %s)", rows)  # noqa: S608
 
 
 def _documents(ids, using):

@@ -69,6 +69,8 @@ class Participation(RecordModel):
 
     class Meta:
         ordering = ["meeting", "side", "role", "pk"]
+        # The admin's side filter asks which countries are sides: one probe per country.
+        indexes = [models.Index(fields=["side"], name="participation_side_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "person"],

@@ -1,25 +1,26 @@
 """Drawing each meeting with its participants, topics, sources and quotes, before it is saved."""
 
 import datetime
+import json
 
 from django.utils import timezone
 
-from ..models import Capacity, DatePrecision, Meeting, Quote, Role, Status, Visibility
+from ..models import Capacity, DatePrecision, Role, Status, Visibility
 from ..track import compute_track
 from .synthetic import (
+    CAPACITY_OFFICIAL_SIDE,
+    CAPACITY_OTHER_SIDE,
     CITED_PARTICIPANTS,
     COUNTRIES,
-    OFFICIAL_SIDE,
-    ORGANIZER_COUNTS,
-    ORGANIZER_ROLES,
-    OTHER_SIDE,
-    PARTICIPANT_COUNTS,
-    PARTICIPANT_CUM_WEIGHTS,
-    STATUS_WEIGHTS,
+    ORGANIZER_COUNT,
+    ORGANIZER_ROLE,
+    PARTICIPANT_COUNT,
+    PARTY_COUNT,
+    STATUS,
     TITLES,
     UNATTACHED_QUOTES,
     UNCOUNTED,
-    VISIBILITY_WEIGHTS,
+    VISIBILITY,
     Attendance,
     MeetingPlan,
     draw_country,
@@ -33,8 +34,9 @@ TODAY = datetime.date(2026, 6, 30)  # fixed, so "scheduled" does not drift with 
 class MeetingPlanner:
     """Draws a run's meetings one by one from its random stream and supporting records.
 
-    Bulk inserts skip ``Meeting.save()``, so what it would set is set here: the
-    publication time, and the stored track and side views by the same rule
+    A meeting is drawn as the values of its row (``MeetingPlan.meeting``), ready to
+    insert: bulk inserts skip ``Meeting.save()``, so what it would set is set here:
+    the publication time, and the stored track and side views by the same rule
     (``compute_track``).
     """
 
@@ -48,38 +50,37 @@ class MeetingPlanner:
     def plan_meeting(self, number):
         rng = self.rng
         topics = rng.sample(self.records.topics, rng.choice((1, 1, 2, 2, 3)))
-        city = (
-            rng.choices(self.records.cities, cum_weights=self.records.city_cum_weights)[0]
-            if rng.random() < 0.95
-            else None
-        )
+        city = self.records.city.draw(rng) if rng.random() < 0.95 else None
         series = rng.choice(self.records.series) if rng.random() < 0.4 else None
         parties, participations, override = self._sides()
         result = compute_track(
             parties, [(a.side, a.capacity, a.role) for a in participations], override
         )
         start, end, precision = self._dates()
-        visibility = rng.choices(list(VISIBILITY_WEIGHTS), VISIBILITY_WEIGHTS.values())[0]
-        meeting = Meeting(
-            title=self._title(series, topics, city),
-            slug=f"{self.prefix}meeting-{number:06d}",
-            series=series,
-            start_date=start,
-            end_date=end,
-            date_precision=precision,
-            city=city,
-            venue=f"Synthetic Hotel {rng.randrange(1, 60)}" if rng.random() < 0.6 else "",
-            occasion=self._occasion(start),
-            status=self._status(start),
-            parties=parties,
-            track=result.track,
-            side_tracks=result.sides,
-            track_override=override,
-            visibility=visibility,
-            published_at=None if visibility == Visibility.CONFIDENTIAL else self.published_at,
-            summary=summary_for(topics),
-            internal_notes="Synthetic staff note." if visibility == Visibility.CONFIDENTIAL else "",
-        )
+        visibility = VISIBILITY.draw(rng)
+        # The values in the order they are drawn (a dict literal evaluates in order).
+        meeting = {
+            "title": self._title(series, topics, city),
+            "slug": f"{self.prefix}meeting-{number:06d}",
+            "series": series.pk if series else None,
+            "start_date": start,
+            "end_date": end,
+            "date_precision": precision.value,
+            "city": city.pk if city else None,
+            "venue": f"Synthetic Hotel {rng.randrange(1, 60)}" if rng.random() < 0.6 else "",
+            "occasion": self._occasion(start),
+            "status": self._status(start).value,
+            "parties": ",".join(sorted(parties)),  # as stored: sorted, unique
+            "track": result.track,
+            "side_tracks": json.dumps(result.sides),
+            "track_override": override,
+            "visibility": visibility.value,
+            "published_at": None if visibility == Visibility.CONFIDENTIAL else self.published_at,
+            "summary": summary_for(topics),
+            "internal_notes": "Synthetic staff note."
+            if visibility == Visibility.CONFIDENTIAL
+            else "",
+        }
         sources = rng.sample(self.records.sources, rng.choice((0, 1, 1, 2, 3)))
         plan = MeetingPlan(meeting, participations, topics, sources)
         plan.organizers = self._organizers()
@@ -89,10 +90,10 @@ class MeetingPlanner:
     def _organizers(self):
         """(organization id, role) pairs: most meetings name no organiser, some one to three."""
         rng = self.rng
-        count = rng.choices(list(ORGANIZER_COUNTS), ORGANIZER_COUNTS.values())[0]
+        count = ORGANIZER_COUNT.draw(rng)
         pairs = set()
         for organization in rng.sample(self.records.organizations, count):
-            role = rng.choices(list(ORGANIZER_ROLES), ORGANIZER_ROLES.values())[0]
+            role = ORGANIZER_ROLE.draw(rng)
             pairs.add((organization.pk, role.value))
         return sorted(pairs)
 
@@ -118,7 +119,7 @@ class MeetingPlanner:
         return parties, participations, override
 
     def _parties(self):
-        count = self.rng.choices((2, 3, 4), (70, 20, 10))[0]
+        count = PARTY_COUNT.draw(self.rng)
         parties = []
         while len(parties) < count:
             country = draw_country(self.rng)
@@ -142,7 +143,7 @@ class MeetingPlanner:
     def _status(self, start):
         if start and start > TODAY:
             return self.rng.choice((Status.SCHEDULED, Status.SCHEDULED, Status.POSTPONED))
-        return self.rng.choices(list(STATUS_WEIGHTS), STATUS_WEIGHTS.values())[0]
+        return STATUS.draw(self.rng)
 
     def _occasion(self, start):
         if self.rng.random() >= 0.2:
@@ -171,9 +172,7 @@ class MeetingPlanner:
         """Participants for each side, the first of each its head, a few facilitators."""
         rng = self.rng
         official_sides = self._official_sides(parties)
-        count = max(
-            len(parties), rng.choices(PARTICIPANT_COUNTS, cum_weights=PARTICIPANT_CUM_WEIGHTS)[0]
-        )
+        count = max(len(parties), PARTICIPANT_COUNT.draw(rng))
         taken, rows = set(), []
         for index in range(count):
             if index >= len(parties) and rng.random() < 0.08:
@@ -192,8 +191,8 @@ class MeetingPlanner:
         if official_side:
             if first:
                 return Capacity.OFFICIAL
-            return self.rng.choices(OFFICIAL_SIDE, (50, 25, 25))[0]
-        return self.rng.choices(OTHER_SIDE, (40, 50, 10))[0]
+            return CAPACITY_OFFICIAL_SIDE.draw(self.rng)
+        return CAPACITY_OTHER_SIDE.draw(self.rng)
 
     def _participation(self, side, capacity, role, taken):
         """One participant; ``taken`` holds the people already at this meeting."""
@@ -221,8 +220,9 @@ class MeetingPlanner:
         return next((person for person in people if person.pk not in taken), None)
 
     def plan_quotes(self, plan):
-        """Once the meeting is saved (``plan.meeting.pk`` is needed): at most one quote at
-        the meeting, and now and then one tied only to a source the meeting cites."""
+        """Once the meeting has its id (``plan.meeting_id``): at most one quote at the
+        meeting, and now and then one tied only to a source the meeting cites; each
+        (person id, meeting id, source id, text)."""
         named = [p for p in plan.participations if p.person_id and not p.anonymised]
         if not named:
             return []
@@ -230,19 +230,20 @@ class MeetingPlanner:
         if self.rng.random() < 0.1:
             speaker = self.rng.choice(named)
             quotes.append(
-                Quote(
-                    person_id=speaker.person_id,
-                    meeting_id=plan.meeting.pk,
-                    source=plan.sources[0] if plan.sources else None,
-                    text=f"Synthetic remark about {plan.topics[0].name.lower()}.",
+                (
+                    speaker.person_id,
+                    plan.meeting_id,
+                    plan.sources[0].pk if plan.sources else None,
+                    f"Synthetic remark about {plan.topics[0].name.lower()}.",
                 )
             )
         if plan.sources and self.rng.random() < UNATTACHED_QUOTES:
             quotes.append(
-                Quote(
-                    person_id=self.rng.choice(named).person_id,
-                    source=self.rng.choice(plan.sources),
-                    text=f"Synthetic comment on {plan.topics[-1].name.lower()}, given later.",
+                (
+                    self.rng.choice(named).person_id,
+                    None,
+                    self.rng.choice(plan.sources).pk,
+                    f"Synthetic comment on {plan.topics[-1].name.lower()}, given later.",
                 )
             )
         return quotes

@@ -2,19 +2,20 @@
 
 import datetime
 from dataclasses import dataclass, field
-from itertools import accumulate
 
 from django.utils.text import slugify
 
 from people.models import Affiliation, Organization, Person
 
 from ..models import Capacity, City, DialogueSeries, Source, Topic
+from .bulk import insert_objects
 from .synthetic import (
     ORG_KINDS,
     PUBLISHERS,
     SERIES_CONVENED,
     TITLES,
     TOPICS,
+    Weighted,
     draw_country,
     draw_date,
 )
@@ -58,16 +59,14 @@ class SupportingRecords:
     series: list
     sources: list
     people_by_country: dict = field(init=False)
-    city_cum_weights: list = field(init=False)
+    city: Weighted = field(init=False)
 
     def __post_init__(self):
         self.people_by_country = {}
         for person in self.people:
             self.people_by_country.setdefault(str(person.country), []).append(person)
         # A few cities host most meetings, as Geneva and Beijing do.
-        self.city_cum_weights = list(
-            accumulate(1 / rank for rank in range(1, len(self.cities) + 1))
-        )
+        self.city = Weighted(self.cities, [1 / rank for rank in range(1, len(self.cities) + 1)])
 
 
 class SupportingRecordMaker:
@@ -122,7 +121,7 @@ class SupportingRecordMaker:
                     country=draw_country(self.rng),
                 )
             )
-        organizations = Organization.objects.bulk_create(rows, batch_size=2000)
+        organizations = insert_objects(Organization, rows)
         self.count("organizations", rows)
         return organizations
 
@@ -141,7 +140,7 @@ class SupportingRecordMaker:
                     internal_notes="Synthetic staff note." if self.rng.random() < 0.2 else "",
                 )
             )
-        people = Person.objects.bulk_create(rows, batch_size=2000)
+        people = insert_objects(Person, rows)
         self.count("people", rows)
         return people
 
@@ -162,7 +161,7 @@ class SupportingRecordMaker:
                         end_date=end,
                     )
                 )
-        Affiliation.objects.bulk_create(rows, batch_size=2000)
+        insert_objects(Affiliation, rows)
         self.count("affiliations", rows)
 
     def make_cities(self):
@@ -206,6 +205,6 @@ class SupportingRecordMaker:
                     excerpt="A synthetic passage the record relies on.",
                 )
             )
-        sources = Source.objects.bulk_create(rows, batch_size=2000)
+        sources = insert_objects(Source, rows)
         self.count("sources", rows)
         return sources

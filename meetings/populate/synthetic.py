@@ -6,13 +6,14 @@ The populate command (the meetings/populate/ package) draws from these. Names sa
 
 import datetime
 import functools
+from bisect import bisect
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import NamedTuple
 
 from people.models import Organization
 
-from ..models import Capacity, Meeting, OrganizerRole, Status, Visibility
+from ..models import Capacity, OrganizerRole, Status, Visibility
 
 # Sides at the table, weighted towards the dialogues the record is about.
 COUNTRY_WEIGHTS = {
@@ -72,21 +73,47 @@ OTHER_SIDE = (Capacity.FORMER_OFFICIAL, Capacity.EXPERT, Capacity.OTHER)
 UNCOUNTED = (Capacity.EXPERT, Capacity.OTHER)
 
 
+class Weighted:
+    """A population and its weights, drawn exactly as ``rng.choices(population,
+    weights)[0]`` draws (one random number, the same member) without summing the
+    weights and building a list on every draw."""
+
+    def __init__(self, population, weights=None, cum_weights=None):
+        self.population = list(population)
+        self.cum_weights = list(cum_weights or accumulate(weights))
+        self.total = self.cum_weights[-1] + 0.0
+        self.last = len(self.population) - 1
+
+    def draw(self, rng):
+        return self.population[bisect(self.cum_weights, rng.random() * self.total, 0, self.last)]
+
+
+VISIBILITY = Weighted(VISIBILITY_WEIGHTS, VISIBILITY_WEIGHTS.values())
+ORGANIZER_COUNT = Weighted(ORGANIZER_COUNTS, ORGANIZER_COUNTS.values())
+ORGANIZER_ROLE = Weighted(ORGANIZER_ROLES, ORGANIZER_ROLES.values())
+STATUS = Weighted(STATUS_WEIGHTS, STATUS_WEIGHTS.values())
+PARTY_COUNT = Weighted((2, 3, 4), (70, 20, 10))
+PARTICIPANT_COUNT = Weighted(PARTICIPANT_COUNTS, cum_weights=PARTICIPANT_CUM_WEIGHTS)
+CAPACITY_OFFICIAL_SIDE = Weighted(OFFICIAL_SIDE, (50, 25, 25))
+CAPACITY_OTHER_SIDE = Weighted(OTHER_SIDE, (40, 50, 10))
+COUNTRY = Weighted(COUNTRIES, cum_weights=COUNTRY_CUM_WEIGHTS)
+
+
 @functools.cache
-def year_cum_weights(count):
-    """Later years weigh more: the record grows towards the present."""
-    return list(accumulate(range(1, count + 1)))
+def years_between(first_year, last_year):
+    """The years, later years weighing more: the record grows towards the present."""
+    years = range(first_year, last_year + 1)
+    return Weighted(years, range(1, len(years) + 1))
 
 
 def draw_country(rng):
     """A side at the table, drawn by ``COUNTRY_WEIGHTS``."""
-    return rng.choices(COUNTRIES, cum_weights=COUNTRY_CUM_WEIGHTS)[0]
+    return COUNTRY.draw(rng)
 
 
 def draw_date(rng, first_year=1990, last_year=2027):
     """A day in the years given, later years more likely."""
-    years = range(first_year, last_year + 1)
-    year = rng.choices(years, cum_weights=year_cum_weights(len(years)))[0]
+    year = years_between(first_year, last_year).draw(rng)
     return datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(365))
 
 
@@ -111,13 +138,16 @@ class Attendance(NamedTuple):
 class MeetingPlan:
     """A meeting and what hangs on it, drawn before any of it is written.
 
-    ``organizers``: (organization id, role) pairs; ``citations``: (index of a
-    participation in ``participations``, source id) pairs, the sources naming them.
+    ``meeting``: the values of the meeting's row by field name (ids for foreign
+    keys, stored forms for parties and side views); ``organizers``: (organization id,
+    role) pairs; ``citations``: (index of a participation in ``participations``,
+    source id) pairs, the sources naming them; ``meeting_id``: set when it is written.
     """
 
-    meeting: Meeting
+    meeting: dict
     participations: list
     topics: list
     sources: list
     organizers: list = field(default_factory=list)
     citations: list = field(default_factory=list)
+    meeting_id: int | None = None

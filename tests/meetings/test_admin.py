@@ -94,6 +94,36 @@ def test_meeting_filters_offer_only_cities_and_countries_in_use(client, superuse
     assert filter_choices(response, "series") == ["All", "Used series", "-"]
 
 
+def test_meeting_date_hierarchy_lists_the_years_with_meetings(client, superuser):
+    import datetime
+
+    for year in (2015, 2017, 2017):
+        f.make_meeting(title=f"In {year}", start_date=datetime.date(year, 3, 1))
+    f.make_meeting(title="Undated")
+    client.force_login(superuser)
+    url = reverse("admin:meetings_meeting_changelist")
+    years = Meeting.objects.dates("start_date", "year")  # Django's own way, for comparison
+    response = client.get(url)
+    hierarchy = response.context["cl"].queryset.dates("start_date", "year")
+    assert hierarchy == list(years) == [datetime.date(2015, 1, 1), datetime.date(2017, 1, 1)]
+    assert b"?start_date__year=2016" not in response.content
+    assert b"?start_date__year=2017" in response.content
+    filtered = client.get(url, {"q": "In 2015"}).context["cl"].queryset
+    assert filtered.dates("start_date", "year") == [datetime.date(2015, 1, 1)]
+
+
+def test_participation_side_filter_offers_only_sides_in_use(client, superuser):
+    meeting = f.make_meeting(parties=["KP", "US"])
+    f.make_participation(meeting, side="KP")
+    f.make_participation(meeting, side="US")
+    f.make_participation(meeting, side="", role="facilitator")  # no side: not offered
+    client.force_login(superuser)
+    response = client.get(reverse("admin:meetings_participation_changelist"))
+    assert filter_choices(response, "side") == ["All", "North Korea", "United States"]
+    response = client.get(reverse("admin:meetings_participation_changelist"), {"side": "KP"})
+    assert [p.side for p in response.context["cl"].result_list] == ["KP"]
+
+
 def test_meeting_list_shows_date_at_precision_and_participant_count(client, superuser):
     import datetime
 

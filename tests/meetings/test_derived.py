@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import F
 from django.http import QueryDict
@@ -287,6 +287,20 @@ def test_public_counts_recount_command_reports_the_total(capsys):
     assert table_counts() == live_counts()
     total = Meeting.objects.public().count()
     assert f"Counted {total} public meetings" in capsys.readouterr().out
+
+
+def test_recount_check_lists_wrong_counts_and_writes_nothing(capsys):
+    make_listing_record()
+    call_command("recount_public_meetings", check=True)
+    assert "Every public meeting count is right." in capsys.readouterr().out
+    row = PublicMeetingCount.objects.filter(meetings__gt=0).order_by("pk").first()
+    PublicMeetingCount.objects.filter(pk=row.pk).update(meetings=F("meetings") + 2)
+    wrong = table_counts()
+    with pytest.raises(CommandError, match="1 counts are wrong"):
+        call_command("recount_public_meetings", check=True)
+    expected = f"{row.meetings + 2} stored, {row.meetings} counted"
+    assert expected in capsys.readouterr().out
+    assert table_counts() == wrong != live_counts()  # nothing written
 
 
 # The search table (meetings/search_index.py) after each kind of write.

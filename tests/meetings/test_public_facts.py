@@ -20,6 +20,7 @@ from meetings.models import (
     PublicFactTotal,
     Visibility,
 )
+from meetings.populate import run as populate_run
 from meetings.public_facts import meeting_facts
 from tests.factories import (
     make_city,
@@ -190,6 +191,16 @@ def test_recount_rebuilds_the_facts_and_totals(record):
 
 def test_populated_data_keeps_its_facts():
     call_command("populate", meetings=300, seed=5, verbosity=0)
+    assert_kept()
+
+
+def test_a_large_populate_run_writes_the_facts_too(monkeypatch):
+    """Its rows are inserted in bulk with indexes set aside (on PostgreSQL), the facts
+    computed as the meetings are drawn; the totals are counted at its end."""
+    monkeypatch.setattr(populate_run, "SET_ASIDE_FROM", 1)
+    call_command("populate", meetings=120, seed=8, verbosity=0)
+    assert_kept()
+    populate_run.populate(50, seed=9)  # and a second run adds to them
     assert_kept()
 
 

@@ -1,10 +1,10 @@
 """Count the public meetings per city, year and track again (PublicMeetingCount), and
 write the search table behind ``q`` again."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
-from meetings.derived import recount
+from meetings.derived import count_differences, recount
 from meetings.models import PublicMeetingCount
 
 
@@ -17,8 +17,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="The database to use.")
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Write nothing: list the counts that are wrong, and fail if any is.",
+        )
 
-    def handle(self, *args, database, **options):
+    def handle(self, *args, database, check, **options):
+        if check:
+            wrong = count_differences(using=database)
+            for city, year, track, stored, counted in wrong:
+                self.stdout.write(
+                    f"city {city}, year {year}, track {track!r}: {stored} stored, {counted} counted"
+                )
+            if wrong:
+                raise CommandError(f"{len(wrong)} counts are wrong; run without --check.")
+            self.stdout.write("Every public meeting count is right.")
+            return
         recount(using=database)
         rows = PublicMeetingCount.objects.using(database).filter(meetings__gt=0)
         total = sum(rows.values_list("meetings", flat=True))

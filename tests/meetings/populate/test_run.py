@@ -1,11 +1,13 @@
 """meetings/populate/: the populate command, deterministic, varied, consistent with the
 track rule."""
 
+from io import StringIO
+
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 
-from meetings import dates
+from meetings import dates, search_index
 from meetings.models import (
     City,
     DialogueSeries,
@@ -15,7 +17,8 @@ from meetings.models import (
     Quote,
     Topic,
 )
-from meetings.populate import AlreadyPopulated, populate
+from meetings.populate import AlreadyPopulated, populate, run
+from meetings.populate.bulk import indexes_set_aside
 from meetings.track import compute_track
 from people.models import Affiliation, Organization, Person
 from tests.public_counts import live_counts, table_counts
@@ -224,3 +227,82 @@ def test_populate_topics_get_plain_slugs_unless_taken():
         "denuclearisation",
         "syn1-maritime-security",
     )
+
+
+def stored_words():
+    """(meeting id, words) of every meeting with words, as the database holds them."""
+    if connection.vendor == "postgresql":
+        sql = "SELECT id, search_document::text FROM meetings_meeting "
+        sql += "WHERE search_document IS NOT NULL"
+    else:
+        sql = "SELECT rowid, document FROM meetings_search"
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY 1")
+        return cursor.fetchall()
+
+
+def test_populate_writes_the_words_the_write_side_would():
+    populate(150, seed=12)
+    written = stored_words()
+    assert len(written) == Meeting.objects.public().count()
+    search_index.rebuild()  # every meeting's words again, read back from its rows
+    assert stored_words() == written
+
+
+def test_populate_with_indexes_set_aside_writes_the_same(monkeypatch):
+    plain = populate_and_roll_back(60, seed=3)
+    monkeypatch.setattr(run, "SET_ASIDE_FROM", 1)
+    assert populate_and_roll_back(60, seed=3) == plain
+
+
+def test_a_large_run_counts_right_and_leaves_the_count_triggers_on(monkeypatch):
+    monkeypatch.setattr(run, "SET_ASIDE_FROM", 1)  # as a run of a million would
+    populate(120, seed=8)
+    assert table_counts() == live_counts()
+    Meeting.objects.create(title="Counted after", slug="counted-after", visibility="public")
+    assert table_counts() == live_counts()
+    assert sum(table_counts().values()) == Meeting.objects.public().count()
+
+
+def schema():
+    """Every index and constraint of the tables a run fills."""
+    with connection.cursor() as cursor:
+        return {
+            model._meta.db_table: connection.introspection.get_constraints(
+                cursor, model._meta.db_table
+            )
+            for model in run.FILLED
+        }
+
+
+def test_indexes_set_aside_come_back_after_the_block_and_after_a_failure():
+    before = schema()
+    with transaction.atomic(), indexes_set_aside(run.FILLED):
+        during = schema()
+    assert schema() == before
+    with pytest.raises(ZeroDivisionError), transaction.atomic(), indexes_set_aside(run.FILLED):
+        Meeting.objects.create(title="Left halfway", slug="left-halfway")
+        1 / 0  # noqa: B018
+    assert schema() == before
+    assert not Meeting.objects.filter(slug="left-halfway").exists()
+    kept = {
+        name for name, c in before["meetings_meeting"].items() if c["primary_key"] or c["unique"]
+    }
+    assert kept <= set(during["meetings_meeting"])  # keys and unique constraints stay
+    if connection.vendor == "postgresql":  # elsewhere nothing is set aside
+        assert "meeting_listing_order_idx" not in during["meetings_meeting"]
+
+
+def test_populate_command_shows_progress_off_a_terminal_and_nothing_at_verbosity_0():
+    out, err = StringIO(), StringIO()
+    call_command("populate", meetings=2000, seed=4, stdout=out, stderr=err)
+    lines = err.getvalue().splitlines()
+    assert [line.split(" (")[0] for line in lines] == [
+        "meetings 1,000/2,000",
+        "meetings 2,000/2,000",
+    ]
+    assert "/s, " in lines[-1]
+    assert "2000 meetings" in out.getvalue()
+    out, err = StringIO(), StringIO()
+    call_command("populate", meetings=5, seed=5, verbosity=0, stdout=out, stderr=err)
+    assert (out.getvalue(), err.getvalue()) == ("", "")
