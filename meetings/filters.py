@@ -7,7 +7,7 @@ parameter ORs its values (``party`` and ``with`` AND them); different parameters
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django_countries import countries
 
 from backchannel.listpage import bound_filter
@@ -28,9 +28,10 @@ from .filter_fields import (
 from .models import (
     City,
     DialogueSeries,
+    FactKind,
     Meeting,
-    MeetingOrganizer,
     Participation,
+    PublicFact,
     Status,
     Topic,
     Track,
@@ -138,11 +139,16 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
         return {KEYWORD_NAMES.get(name, name): f for name, f in filters.items()}
 
     def filter_organization(self, qs, name, value):
-        """Meetings an organisation organises in any role, or convenes through their series."""
+        """Meetings an organisation organises in any role, or convenes through their series:
+        its organiser facts (meetings/public_facts.py), one index lookup, where an EXISTS
+        OR the series' convener read every public meeting (364 ms at 100,000 meetings on
+        PostgreSQL for a result of 123). The facts hold public meetings only, as the
+        listing selects among them."""
         if not value:
             return qs
-        organises = MeetingOrganizer.objects.filter(meeting=OuterRef("pk"), organization__in=value)
-        return qs.filter(Exists(organises) | Q(series__convener__in=value))
+        keys = [str(organization.pk) for organization in value]
+        facts = PublicFact.objects.filter(kind=FactKind.ORGANIZER, key__in=keys)
+        return qs.filter(pk__in=facts.values("meeting_id"))
 
     def filter_from(self, qs, name, value):
         return qs.filter(ends_from(value.first_day)) if value else qs
