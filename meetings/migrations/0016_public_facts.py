@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'default_permissions': (),
-                'indexes': [models.Index(fields=['kind', 'key', 'start_date', 'meeting'], name='public_fact_key_idx'), models.Index(fields=['kind', 'city'], name='public_fact_city_idx'), models.Index(fields=['kind', 'year'], name='public_fact_year_idx')],
+                'indexes': [models.Index(fields=['kind', 'key', 'start_date', 'meeting'], name='public_fact_key_idx'), models.Index(fields=['kind', 'city', 'key'], name='public_fact_city_idx'), models.Index(fields=['kind', 'year', 'key'], name='public_fact_year_idx')],
             },
         ),
         migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),

@@ -48,8 +48,9 @@ class PublicFact(RecordModel):
             models.Index(
                 fields=["kind", "key", "start_date", "meeting"], name="public_fact_key_idx"
             ),
-            models.Index(fields=["kind", "city"], name="public_fact_city_idx"),
-            models.Index(fields=["kind", "year"], name="public_fact_year_idx"),
+            # The facts of a city's or a year's meetings counted by key from the index alone.
+            models.Index(fields=["kind", "city", "key"], name="public_fact_city_idx"),
+            models.Index(fields=["kind", "year", "key"], name="public_fact_year_idx"),
         ]
 
     def __str__(self):

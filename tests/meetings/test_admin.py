@@ -71,6 +71,11 @@ def test_changelist_queries_do_not_grow_with_rows(
         expected += 1
     for n in range(rows):
         make(n)
+    if connection.vendor == "postgresql" and name in ESTIMATED:
+        # The statistics are not rolled back with a test: a populate test before this
+        # one leaves a size large enough for the paginator to trust without counting.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
     client.force_login(superuser)
     url = reverse(f"admin:{name}_changelist")
     client.get(url)  # warm caches such as content types
