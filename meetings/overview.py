@@ -43,13 +43,14 @@ def cached_overview(filterset):
 def overview_numbers(filterset):
     """Everything the overview counts: plain data (a cache value)."""
     groups = year_track_groups(filterset)
-    series = series_rows(filterset)
+    total = sum(n for _year, _track, n in groups)
+    series = series_rows(filterset, total)
     return {
-        "total": sum(n for _year, _track, n in groups),
+        "total": total,
         "groups": groups,
-        "pairs": party_pairs(filterset),
+        "pairs": party_pairs(filterset, total),
         "cities": city_rows(filterset),
-        "organizers": organizer_rows(filterset),
+        "organizers": organizer_rows(filterset, total),
         "series": series[:TOP_SERIES],
         "series_count": len(series),
         "new_series": new_series_per_year(series),
@@ -81,9 +82,9 @@ def year_track_groups(filterset):
     )
 
 
-def party_pairs(filterset):
+def party_pairs(filterset, total=None):
     """[(code, code, meetings)] of the pairs of sides that sat together most often."""
-    counts = fact_counts(filterset, FactKind.PAIR)
+    counts = fact_counts(filterset, FactKind.PAIR, total=total)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [(*key.split(" "), n) for key, n in ranked[:TOP_PAIRS]]
 
@@ -115,25 +116,25 @@ def city_rows(filterset):
     return [(slug, name, code, -negative) for negative, name, slug, code in ranked[:TOP_PLACES]]
 
 
-def organizer_rows(filterset):
+def organizer_rows(filterset, total=None):
     """[(slug, name, meetings)] of the organisations that organise most: in any role, or
     as the convener of the meeting's series (as ``organization=`` selects them), each
     meeting once. With the organisation filter on, only the chosen organisations: a
     meeting another one also organised is in the result, but no listing selects "this
     one and one of those"."""
     chosen = [str(value.pk) for value in filterset.active("organization")]
-    counts = fact_counts(filterset, FactKind.ORGANIZER, keys=chosen or None)
+    counts = fact_counts(filterset, FactKind.ORGANIZER, keys=chosen or None, total=total)
     named = Organization.objects.filter(pk__in=[int(key) for key in leaders(counts)])
     rows = named.values_list("pk", "slug", "name")
     ranked = sorted((-counts[str(pk)], name, slug) for pk, slug, name in rows)
     return [(slug, name, -negative) for negative, name, slug in ranked[:TOP_PLACES]]
 
 
-def series_rows(filterset):
+def series_rows(filterset, total=None):
     """[(slug, name, rounds, first date, last date)] of every series in the result, the
     most rounds first; the dates None when no round of it is dated."""
     if filter_key(filterset):
-        rounds = public_facts.series_by_key(facts_for(filterset, FactKind.SERIES))
+        rounds = public_facts.series_by_key(facts_for(filterset, FactKind.SERIES, total))
     else:
         rounds = public_facts.series_totals()
     named = DialogueSeries.objects.all()
