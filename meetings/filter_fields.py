@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django_countries import countries
 
-from . import dates
-from .models import DatePrecision, FactKind, PublicFact
+from . import dates, public_facts
+from .models import DatePrecision, FactKind
 
 UNKNOWN_YEAR = "unknown"  # ``year=unknown``: the meetings no source dates
 FIRST_FILTER_YEAR = 1000  # a year in a URL has four digits
@@ -70,8 +70,7 @@ def party_condition(code):
     their parties: read from the fact table's party rows (meetings/public_facts.py), one
     index lookup per code, where matching the stored text ("KP,US") scanned every meeting.
     The table holds public meetings only, as the listing's filter selects among them."""
-    facts = PublicFact.objects.filter(kind=FactKind.PARTY, key=code)
-    return Q(pk__in=facts.values("meeting_id"))
+    return public_facts.with_fact(FactKind.PARTY, [code])
 
 
 class ReducedDateField(forms.CharField):

@@ -13,6 +13,7 @@ from django_countries import countries
 from backchannel.listpage import bound_filter
 from backchannel.parameters import Parameters, ReportedErrorsMixin, search_filter
 
+from . import public_facts
 from .filter_fields import (
     AllOfFilter,
     AnyOfFilter,
@@ -31,7 +32,6 @@ from .models import (
     FactKind,
     Meeting,
     Participation,
-    PublicFact,
     Status,
     Topic,
     Track,
@@ -150,9 +150,8 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
         listing selects among them."""
         if not value:
             return qs
-        keys = [str(organization.pk) for organization in value]
-        facts = PublicFact.objects.filter(kind=FactKind.ORGANIZER, key__in=keys)
-        return qs.filter(pk__in=facts.values("meeting_id"))
+        keys = [organization.pk for organization in value]
+        return qs.filter(public_facts.with_fact(FactKind.ORGANIZER, keys))
 
     def filter_from(self, qs, name, value):
         return qs.filter(ends_from(value.first_day)) if value else qs

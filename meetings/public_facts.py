@@ -21,7 +21,7 @@ from collections import Counter
 from itertools import combinations
 
 from django.db import connections, transaction
-from django.db.models import Count, Max, Min, OuterRef, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 
 from .models import (
     NO_CITY,
@@ -213,6 +213,13 @@ def facts_of(kind, counted_filters=None, result=None):
     if result is not None:
         rows = rows.filter(meeting__in=result.order_by().values("pk"))
     return rows
+
+
+def with_fact(kind, keys):
+    """A condition on public meetings: those with a fact of ``kind`` among ``keys`` (one
+    index lookup, the facts holding public meetings only, as the listing selects)."""
+    facts = PublicFact.objects.filter(kind=kind, key__in=[str(key) for key in keys])
+    return Q(pk__in=facts.values("meeting_id"))
 
 
 def counted_by_key(rows):
