@@ -12,6 +12,11 @@ def _names(language):
         return {code: str(name) for code, name in countries}
 
 
+def country_names():
+    """{code: name} in the active language: for naming many countries at once."""
+    return _names(get_language())
+
+
 def country_name(code):
     """The country's name in the active language ("" for no country, the code if unknown)."""
     if not code:

@@ -74,6 +74,11 @@ class ListPage:
             self.errors.append(PAGE_ERROR)
         self.query = parameters.kept(request.GET)  # what the page's links carry
 
+    @functools.cached_property
+    def selected(self):
+        """{parameter: what the form shows chosen} (``selection()``, asked once)."""
+        return self.filterset.selection()
+
     @classmethod
     def parameters(cls):
         return Parameters.of(cls.filterset_class)
@@ -103,7 +108,7 @@ class ListPage:
         context = {
             "filter": self.filterset,
             "errors": self.errors,
-            "selected": self.filterset.selection(),
+            "selected": self.selected,
             "query": self.query,
             "q_max_length": Q_MAX_LENGTH,
             "any_filter": self.any_filter(),

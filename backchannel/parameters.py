@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 MAX_VALUES_PER_PARAMETER = 50
 MAX_SEARCH_WORDS = 10
@@ -89,13 +90,22 @@ def canonical(value):
     return str(getattr(value, "slug", value))
 
 
+def chosen(value):
+    """Whether a cleaned form value chooses anything. A model choice field's empty value
+    is ``QuerySet.none()``, and asking its truth would build (and run) its SQL to learn
+    that; a chosen QuerySet's records were checked to exist when the field cleaned."""
+    if isinstance(value, QuerySet):
+        return not value.query.is_empty()
+    return bool(value)
+
+
 class ReportedErrorsMixin:
     """For a public FilterSet: its cleaned values and its errors as the pages show them."""
 
     def active(self, name):
         """The cleaned values of one parameter, as a list ([] when absent or invalid)."""
         value = self.form.cleaned_data.get(name) if self.is_valid() else None
-        if not value:
+        if not chosen(value):
             return []
         many = hasattr(value, "__iter__") and not isinstance(value, str)
         return list(value) if many else [value]

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef
 from django_countries import countries
 
 from backchannel.listpage import bound_filter
-from backchannel.parameters import Parameters, ReportedErrorsMixin, search_filter
+from backchannel.parameters import Parameters, ReportedErrorsMixin, chosen, search_filter
 
 from . import public_facts
 from .filter_fields import (
@@ -57,7 +57,8 @@ class MeetingFilterForm(RangeForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("with") and not data.get("person") and "person" not in self.errors:
+        alone = chosen(data.get("with")) and not chosen(data.get("person"))
+        if alone and "person" not in self.errors:
             message = "Give a person too: with= keeps the meetings of person= that also name them."
             self.add_error("with", forms.ValidationError(message))
         return data
@@ -194,7 +195,7 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
     def filter_queryset(self, queryset, exclude=()):
         data = self.form.cleaned_data
         for name, value in data.items():
-            if name not in exclude:
+            if name not in exclude and chosen(value):  # each filter clones the QuerySet
                 queryset = self.filters[name].filter(queryset, value)
         if data.get("sort") == SORT_OLDEST:
             return queryset.oldest_first()

@@ -39,7 +39,7 @@ class MeetingList(ListPage):
         return listing_results(self.filterset, self.query)
 
     def page_context(self, results):
-        selected = self.filterset.selection()
+        selected = self.selected
         return {
             "more_filters_open": bool(self.errors) or any(selected[n] for n in MORE_FILTERS),
             # Filter combinations are endless: crawlers get the sitemap instead.

@@ -76,7 +76,7 @@ class PersonList(ListPage):
 
     def page_context(self, results):
         countries = cached_public(("people-countries",), public_countries)
-        return {"options": select_options({"country": countries}, self.filterset.selection())}
+        return {"options": select_options({"country": countries}, self.selected)}
 
 
 @require_safe
