@@ -18,7 +18,8 @@ from backchannel.listpage import select_options
 from backchannel.parameters import canonical, repeatable
 
 from . import dates
-from .counts import UNDATED_LABEL, cached_listing_counts
+from .counts import cached_listing_counts
+from .facet_rows import UNDATED_LABEL
 from .filter_fields import UNKNOWN_YEAR
 from .models import City, Topic
 

@@ -23,8 +23,8 @@ from .counts import (
     fact_counts,
     facts_for,
     filter_key,
-    offered_year,
 )
+from .facet_rows import offered_year
 from .models import NO_CITY, NO_YEAR, City, DialogueSeries, FactKind, Track
 
 TOP_PAIRS = 15

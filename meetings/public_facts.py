@@ -204,15 +204,23 @@ def totals(kind, keys=None):
     return dict(rows.values_list("key", "meetings"))
 
 
-def facts_of(kind, counted_filters=None, result=None):
-    """The facts of one kind of the meetings a filter selects: by the count table's
-    filters ({lookup: values} on the fact's city, year and track) or by the result."""
+def facts_of(kind, counted_filters=None, result=None, keys=None):
+    """The facts of one kind (of these ``keys``, when given) of the meetings a filter selects: by
+    the count table's filters ({lookup: values} on the fact's city, year and track) or by
+    the result."""
     rows = PublicFact.objects.filter(kind=kind).order_by()
+    if keys is not None:
+        rows = rows.filter(key__in=keys)
     if counted_filters is not None:
         rows = rows.filter(**counted_filters)
     if result is not None:
         rows = rows.filter(meeting__in=result.order_by().values("pk"))
     return rows
+
+
+def facts_beside(kind, facts):
+    """The facts of one kind of the meetings that other ``facts`` are of."""
+    return facts_of(kind).filter(meeting__in=facts.values("meeting_id"))
 
 
 def with_fact(kind, keys):

@@ -9,7 +9,10 @@ from meetings.models import (
     Track,
     Visibility,
 )
-from tests.factories import make_city, make_meeting
+from tests.factories import make_city, make_meeting, make_organization, make_organizer
+
+# Party lists and organiser indexes cycle at other periods than cities, dates and tracks.
+PARTIES = [["KP", "US"], ["CN", "KP", "US"], ["CN", "KP"], ["DE"], ["DE", "US"]]
 
 
 def live_counts():
@@ -31,11 +34,15 @@ def table_counts():
 def make_listing_record():
     berlin, pyongyang = make_city(country="DE"), make_city(country="KP")
     days = [None, datetime.date(1999, 5, 1), datetime.date(2017, 10, 1), datetime.date(2018, 1, 1)]
+    organizations = [make_organization(), make_organization()]
     for n in range(24):
-        make_meeting(
+        meeting = make_meeting(
             city=[berlin, pyongyang, None][n % 3],
             start_date=days[n % 4],
             track_override=["", *Track.values][n % 4],
             visibility=Visibility.values[n % 5 % 3],
+            parties=PARTIES[n % 5],
         )
+        for organization in organizations[: n % 7 % 3]:
+            make_organizer(meeting, organization)
     return berlin, pyongyang

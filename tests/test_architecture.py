@@ -29,7 +29,7 @@ LAYERS = [
     (r"(people|meetings)\.apps", ENTRY_POINTS),
     (r"backchannel(\..*)?", FOUNDATION),
     (r"(people\.models|meetings\.models(\..*)?)", MODELS),
-    (r"meetings\.(derived|count_triggers|services|filters|counts|facets)", DOMAIN),
+    (r"meetings\.(derived|count_triggers|services|filters|counts|facet_rows|facets)", DOMAIN),
     (r"meetings\.(search|search_index|public_facts|derived_organizers)", DOMAIN),
     (r"meetings\.(export_records|export_reads|new_records|filter_fields)", DOMAIN),
     (r"meetings\.(overview|charts)", DOMAIN),

@@ -12,7 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from meetings import counts, dates
-from meetings.counts import counted_filters_only, counts_from_meetings, counts_from_table
+from meetings.counts import (
+    anchor_fact,
+    counted_filters_only,
+    counts_from_facts,
+    counts_from_meetings,
+    counts_from_table,
+)
 from meetings.filters import meeting_filter
 from meetings.models import (
     Meeting,
@@ -20,6 +26,7 @@ from meetings.models import (
     Track,
     Visibility,
 )
+from people.models import Organization
 from tests.factories import make_city, make_meeting, make_participation
 from tests.public_counts import live_counts, make_listing_record, table_counts
 
@@ -167,6 +174,39 @@ def test_listing_counts_from_the_table_equal_those_from_the_meetings(data):
             small = data.draw(st.sampled_from([counts.BY_MEETING_UP_TO, 0]))
             with mock.patch.object(counts, "BY_MEETING_UP_TO", small):
                 assert counts_from_table(filterset) == counts_from_meetings(filterset)
+            raise RolledBack
+    except RolledBack:
+        pass
+
+
+# What one fact selects: a party, two parties (their pair) or one organisation.
+ANCHORS = st.one_of(
+    st.lists(
+        st.sampled_from(["CN", "DE", "KP", "US", "FR"]), min_size=1, max_size=2, unique=True
+    ).map(lambda codes: {"party": codes}),
+    st.integers(min_value=0, max_value=1).map(lambda n: {"organization": n}),
+)
+
+
+@PROPERTY
+@given(data=st.data(), anchor=ANCHORS)
+def test_listing_counts_from_the_facts_equal_those_from_the_meetings(data, anchor):
+    try:
+        with transaction.atomic():
+            berlin, pyongyang = make_listing_record()
+            choices = FILTER_VALUES | {"city": [berlin.slug, pyongyang.slug]}
+            params = {
+                name: data.draw(st.lists(st.sampled_from(values), unique=True, max_size=2))
+                for name, values in choices.items()
+            }
+            if "organization" in anchor:
+                slugs = Organization.objects.order_by("pk").values_list("slug", flat=True)
+                anchor = {"organization": [slugs[anchor["organization"]]]}
+            filterset = meeting_filter(QueryDict(urlencode(params | anchor, doseq=True)))
+            assert filterset.is_valid(), filterset.errors
+            kind_and_key = anchor_fact(filterset)
+            assert kind_and_key is not None
+            assert counts_from_facts(filterset, *kind_and_key) == counts_from_meetings(filterset)
             raise RolledBack
     except RolledBack:
         pass
