@@ -196,6 +196,51 @@ def recount_totals(using="default"):
         cursor.execute(TOTALS_FROM_FACTS)
 
 
+def fact_differences(using="default"):
+    """What ``rebuild`` would fix, without writing: a line for each fact missing from a
+    public meeting or left on a meeting that would not have it, and for each total that
+    is not the count (and for a series the first and last date) of its facts."""
+    public = Meeting.objects.using(using).public().order_by("pk")
+    ids = list(public.values_list("pk", flat=True))
+    wrong = []
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        stored = PublicFact.objects.using(using).filter(meeting_id__in=batch)
+        wrong += _differences(_facts(batch, using), stored.values_list(*COLUMNS))
+    strays = PublicFact.objects.using(using).exclude(meeting_id__in=public.values("pk"))
+    wrong += _differences([], strays.values_list(*COLUMNS))
+    return wrong + _total_differences(using)
+
+
+def _differences(expected, stored):
+    expected, stored = set(expected), set(stored)
+    return [f"missing: {_fact_line(row)}" for row in sorted(expected - stored, key=str)] + [
+        f"not the meeting's: {_fact_line(row)}" for row in sorted(stored - expected, key=str)
+    ]
+
+
+def _fact_line(row):
+    return ", ".join(f"{column} {value}" for column, value in zip(COLUMNS, row, strict=True))
+
+
+def _total_differences(using):
+    facts = PublicFact.objects.using(using).order_by().values_list("kind", "key")
+    counted = {
+        (kind, key): (n, first, last) if kind == FactKind.SERIES else (n, None, None)
+        for kind, key, n, first, last in facts.annotate(
+            n=Count("*"), first=Min("start_date"), last=Max("start_date")
+        )
+    }
+    rows = PublicFactTotal.objects.using(using).filter(meetings__gt=0)
+    fields = ("kind", "key", "meetings", "first_date", "last_date")
+    stored = {(kind, key): tuple(row) for kind, key, *row in rows.values_list(*fields)}
+    return [
+        f"total {kind} {key}: {stored.get((kind, key))} stored, {counted.get((kind, key))} counted"
+        for kind, key in sorted(stored.keys() | counted.keys())
+        if stored.get((kind, key)) != counted.get((kind, key))
+    ]
+
+
 def totals(kind, keys=None):
     """{key: meetings} of every public meeting, from the totals (none fallen to zero)."""
     rows = PublicFactTotal.objects.filter(kind=kind, meetings__gt=0)

@@ -292,11 +292,11 @@ def test_public_counts_recount_command_reports_the_total(capsys):
 def test_recount_check_lists_wrong_counts_and_writes_nothing(capsys):
     make_listing_record()
     call_command("recount_public_meetings", check=True)
-    assert "Every public meeting count is right." in capsys.readouterr().out
+    assert "Every public meeting count and fact is right." in capsys.readouterr().out
     row = PublicMeetingCount.objects.filter(meetings__gt=0).order_by("pk").first()
     PublicMeetingCount.objects.filter(pk=row.pk).update(meetings=F("meetings") + 2)
     wrong = table_counts()
-    with pytest.raises(CommandError, match="1 counts are wrong"):
+    with pytest.raises(CommandError, match="1 counts and 0 facts are wrong"):
         call_command("recount_public_meetings", check=True)
     expected = f"{row.meetings + 2} stored, {row.meetings} counted"
     assert expected in capsys.readouterr().out

@@ -7,7 +7,7 @@ from collections import Counter
 from itertools import combinations
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from meetings.derived import after_bulk_write, batched_writes
@@ -187,6 +187,29 @@ def test_recount_rebuilds_the_facts_and_totals(record):
     PublicFactTotal.objects.update(meetings=7)
     call_command("recount_public_meetings", verbosity=0)
     assert_kept()
+
+
+def test_recount_check_lists_wrong_facts_and_totals_and_writes_nothing(record, capsys):
+    call_command("recount_public_meetings", check=True)
+    assert "Every public meeting count and fact is right." in capsys.readouterr().out
+    first, second, hidden = Meeting.objects.order_by("pk")
+    PublicFact.objects.filter(meeting=first, kind="party", key="CN").update(key="JP")
+    PublicFact.objects.create(
+        meeting=hidden, kind="party", key="KR", city_id=0, year=0, track="", start_date=None
+    )
+    PublicFactTotal.objects.filter(kind="series").update(first_date=datetime.date(1990, 1, 1))
+    facts = stored()
+    with pytest.raises(CommandError, match="0 counts and 7 facts are wrong"):
+        call_command("recount_public_meetings", check=True)
+    out = capsys.readouterr().out
+    assert f"missing: meeting_id {first.pk}, kind party, key CN, city_id {first.city_id}" in out
+    assert f"not the meeting's: meeting_id {first.pk}, kind party, key JP" in out
+    assert f"not the meeting's: meeting_id {hidden.pk}, kind party, key KR" in out
+    assert "total series " in out and "datetime.date(1990, 1, 1)" in out
+    assert "total party JP: None stored, (1, None, None) counted" in out  # by the facts
+    assert "total party CN: (1, None, None) stored, None counted" in out
+    assert "total party KR: None stored, (1, None, None) counted" in out
+    assert stored() == facts  # nothing written
 
 
 def test_populated_data_keeps_its_facts():
