@@ -22,7 +22,7 @@ from .filter_fields import (
     RangeForm,
     YearField,
     ends_from,
-    party_condition,
+    party_conditions,
     starts_by,
     year_condition,
 )
@@ -113,7 +113,7 @@ class MeetingFilter(ReportedErrorsMixin, django_filters.FilterSet):
         method="filter_organization",
     )
     party = AllOfFilter(
-        label="Party", field_name="parties", child=PartyField(), condition=party_condition
+        label="Party", field_name="parties", child=PartyField(), condition=party_conditions
     )
     from_ = DateBoundFilter(label="From", method="filter_from")
     to = DateBoundFilter(label="To", method="filter_to")

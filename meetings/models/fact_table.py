@@ -25,7 +25,11 @@ class PublicFact(RecordModel):
     to take them off the totals)."""
 
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        Meeting,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # public_fact_meeting_idx starts with it
+        related_name="+",
     )
     kind = models.CharField(max_length=6, choices=FactKind.choices)
     key = models.CharField(max_length=16)
@@ -43,14 +47,23 @@ class PublicFact(RecordModel):
     class Meta:
         default_permissions = ()
         indexes = [
-            # A series' first and last dates, and the meetings of a party (the listing's
-            # ``party`` filter), read from the index alone.
+            # A series' first and last dates, the meetings of a party (the listing's
+            # ``party`` filter), and their years, tracks and cities counted (a ``party``
+            # or ``organization`` listing's facets), read from the index alone.
             models.Index(
-                fields=["kind", "key", "start_date", "meeting"], name="public_fact_key_idx"
+                fields=["kind", "key", "start_date", "meeting", "city", "year", "track"],
+                name="public_fact_key_idx",
             ),
-            # The facts of a city's or a year's meetings counted by key from the index alone.
-            models.Index(fields=["kind", "city", "key"], name="public_fact_city_idx"),
-            models.Index(fields=["kind", "year", "key"], name="public_fact_year_idx"),
+            # A meeting's facts: rewriting them, and the parties of a result counted.
+            models.Index(fields=["meeting", "kind", "key"], name="public_fact_meeting_idx"),
+            # The facts of a city's or a year's meetings counted by key, and by year and
+            # track or by city, from the index alone.
+            models.Index(
+                fields=["kind", "city", "key", "year", "track"], name="public_fact_city_idx"
+            ),
+            models.Index(
+                fields=["kind", "year", "key", "city", "track"], name="public_fact_year_idx"
+            ),
         ]
 
     def __str__(self):

@@ -192,7 +192,7 @@ def test_recount_rebuilds_the_facts_and_totals(record):
 def test_recount_check_lists_wrong_facts_and_totals_and_writes_nothing(record, capsys):
     call_command("recount_public_meetings", check=True)
     assert "Every public meeting count and fact is right." in capsys.readouterr().out
-    first, second, hidden = Meeting.objects.order_by("pk")
+    first, _second, hidden = Meeting.objects.order_by("pk")
     PublicFact.objects.filter(meeting=first, kind="party", key="CN").update(key="JP")
     PublicFact.objects.create(
         meeting=hidden, kind="party", key="KR", city_id=0, year=0, track="", start_date=None
