@@ -16,16 +16,10 @@ from backchannel.cache import cached_public
 from people.models import Organization
 
 from . import public_facts
-from .counts import (
-    Year,
-    counted,
-    counted_filters_only,
-    fact_counts,
-    facts_for,
-    filter_key,
-)
+from .counts import Year
 from .facet_rows import offered_year
 from .models import NO_CITY, NO_YEAR, City, DialogueSeries, FactKind, Track
+from .table_counts import counted, counted_filters_only, fact_counts, facts_for, filter_key
 
 TOP_PAIRS = 15
 TOP_PLACES = 15  # cities and organisers

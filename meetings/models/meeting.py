@@ -162,8 +162,6 @@ class Meeting(PublicationRule, RecordModel):
             models.Index(fields=["visibility", "start_date"], name="meeting_visibility_date_idx"),
             models.Index(fields=["start_date"], name="meeting_start_date_idx"),
             models.Index(fields=["track"], name="meeting_track_idx"),
-            # The party facet groups by the stored lists: read from this index alone.
-            models.Index(fields=["parties", "visibility"], name="meeting_parties_idx"),
             models.Index(
                 fields=["review_requested_at"],
                 name="meeting_review_queue_idx",

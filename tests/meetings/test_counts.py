@@ -9,9 +9,9 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from meetings import counts
-from meetings.counts import counted_filters_only
+from meetings import counts, table_counts
 from meetings.filters import meeting_filter
+from meetings.table_counts import counted_filters_only
 from tests.public_counts import make_listing_record
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_listing_aggregates_no_meetings_for_its_counts(client, monkeypatch, quer
     table, its party facet from the fact table: no query of the page aggregates the
     meetings table, which grows with the record. (A result of at most BY_MEETING_UP_TO
     meetings selects its facts by meeting: bounded, and here set to none.)"""
-    monkeypatch.setattr(counts, "BY_MEETING_UP_TO", 0)
+    monkeypatch.setattr(table_counts, "BY_MEETING_UP_TO", 0)
     make_listing_record()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(f"/meetings/{query}")
@@ -45,3 +45,25 @@ def test_listing_aggregates_no_meetings_for_its_counts(client, monkeypatch, quer
     assert aggregates == []
     assert any("meetings_publicmeetingcount" in q["sql"] for q in queries)
     assert any("meetings_publicfact" in q["sql"] for q in queries)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=meeting",
+        "status=reported",
+        "from=2017&to=2018-01",
+        "party=KP&party=US&party=CN",
+        "country=DE&status=reported",
+    ],
+)
+def test_listing_counts_in_one_pass_equal_those_facet_by_facet(query):
+    """With no city, year or track filter, one GROUP BY city, year and track and one of
+    the party lists give what a GROUP BY per facet and the party facts give."""
+    make_listing_record()
+    filterset = meeting_filter(QueryDict(query))
+    assert filterset.is_valid(), filterset.errors
+    assert not counted_filters_only(filterset)
+    one_pass = counts.counts_in_one_pass(filterset)
+    assert one_pass == counts.counts_facet_by_facet(filterset)
+    assert one_pass["total"] == filterset.qs.count() > 0

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db.models import Q
 from django.http import QueryDict
 
-from meetings import counts
+from meetings import table_counts
 from meetings.filters import meeting_filter
 from meetings.models import Meeting, MeetingOrganizer, Participation, Visibility
 from meetings.overview import TOP_PAIRS, TOP_PLACES, TOP_SERIES, overview_numbers
@@ -159,10 +159,10 @@ def filter_sets():
 
 
 @pytest.mark.usefixtures("populated")
-@pytest.mark.parametrize("by_meeting_up_to", [counts.BY_MEETING_UP_TO, 0])
+@pytest.mark.parametrize("by_meeting_up_to", [table_counts.BY_MEETING_UP_TO, 0])
 def test_overview_numbers_equal_independent_counts(monkeypatch, by_meeting_up_to):
     # Facts selected by meeting (a small result) or by their own city, year and track.
-    monkeypatch.setattr(counts, "BY_MEETING_UP_TO", by_meeting_up_to)
+    monkeypatch.setattr(table_counts, "BY_MEETING_UP_TO", by_meeting_up_to)
     for query, qs in filter_sets():
         if query.startswith("q="):
             continue  # the search reads more than titles: its total is checked below

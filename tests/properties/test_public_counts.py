@@ -11,20 +11,21 @@ from django.http import QueryDict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from meetings import counts, dates
-from meetings.counts import (
-    anchor_fact,
-    counted_filters_only,
-    counts_from_facts,
-    counts_from_meetings,
-    counts_from_table,
-)
+from meetings import dates
+from meetings import table_counts as routes
+from meetings.counts import counts_from_meetings
 from meetings.filters import meeting_filter
 from meetings.models import (
     Meeting,
     Participation,
     Track,
     Visibility,
+)
+from meetings.table_counts import (
+    anchor_fact,
+    counted_filters_only,
+    counts_from_facts,
+    counts_from_table,
 )
 from people.models import Organization
 from tests.factories import make_city, make_meeting, make_participation
@@ -171,8 +172,8 @@ def test_listing_counts_from_the_table_equal_those_from_the_meetings(data):
             assert filterset.is_valid(), filterset.errors
             assert counted_filters_only(filterset)
             # Facts by meeting (a small result), or by their own city, year and track.
-            small = data.draw(st.sampled_from([counts.BY_MEETING_UP_TO, 0]))
-            with mock.patch.object(counts, "BY_MEETING_UP_TO", small):
+            small = data.draw(st.sampled_from([routes.BY_MEETING_UP_TO, 0]))
+            with mock.patch.object(routes, "BY_MEETING_UP_TO", small):
                 assert counts_from_table(filterset) == counts_from_meetings(filterset)
             raise RolledBack
     except RolledBack:
