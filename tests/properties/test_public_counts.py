@@ -157,19 +157,30 @@ FILTER_VALUES = {
 }
 
 
+def drawn_filter(data, max_size, anchor=None):
+    """A valid filter over make_listing_record() of city, country, year and track values
+    drawn from FILTER_VALUES (at most ``max_size`` each), and ``anchor``'s party or
+    organisation (the organisation given as its index in the record)."""
+    berlin, pyongyang = make_listing_record()
+    choices = FILTER_VALUES | {"city": [berlin.slug, pyongyang.slug]}
+    params = {
+        name: data.draw(st.lists(st.sampled_from(values), unique=True, max_size=max_size))
+        for name, values in choices.items()
+    }
+    if anchor and "organization" in anchor:
+        slugs = Organization.objects.order_by("pk").values_list("slug", flat=True)
+        anchor = {"organization": [slugs[anchor["organization"]]]}
+    filterset = meeting_filter(QueryDict(urlencode(params | (anchor or {}), doseq=True)))
+    assert filterset.is_valid(), filterset.errors
+    return filterset
+
+
 @PROPERTY
 @given(data=st.data())
 def test_listing_counts_from_the_table_equal_those_from_the_meetings(data):
     try:
         with transaction.atomic():
-            berlin, pyongyang = make_listing_record()
-            choices = FILTER_VALUES | {"city": [berlin.slug, pyongyang.slug]}
-            params = {
-                name: data.draw(st.lists(st.sampled_from(values), unique=True, max_size=3))
-                for name, values in choices.items()
-            }
-            filterset = meeting_filter(QueryDict(urlencode(params, doseq=True)))
-            assert filterset.is_valid(), filterset.errors
+            filterset = drawn_filter(data, max_size=3)
             assert counted_filters_only(filterset)
             # Facts by meeting (a small result), or by their own city, year and track.
             small = data.draw(st.sampled_from([routes.BY_MEETING_UP_TO, 0]))
@@ -194,17 +205,7 @@ ANCHORS = st.one_of(
 def test_listing_counts_from_the_facts_equal_those_from_the_meetings(data, anchor):
     try:
         with transaction.atomic():
-            berlin, pyongyang = make_listing_record()
-            choices = FILTER_VALUES | {"city": [berlin.slug, pyongyang.slug]}
-            params = {
-                name: data.draw(st.lists(st.sampled_from(values), unique=True, max_size=2))
-                for name, values in choices.items()
-            }
-            if "organization" in anchor:
-                slugs = Organization.objects.order_by("pk").values_list("slug", flat=True)
-                anchor = {"organization": [slugs[anchor["organization"]]]}
-            filterset = meeting_filter(QueryDict(urlencode(params | anchor, doseq=True)))
-            assert filterset.is_valid(), filterset.errors
+            filterset = drawn_filter(data, max_size=2, anchor=anchor)
             kind_and_key = anchor_fact(filterset)
             assert kind_and_key is not None
             assert counts_from_facts(filterset, *kind_and_key) == counts_from_meetings(filterset)
