@@ -10,17 +10,10 @@ superuser named ``bench-admin`` (created when missing, with an unusable password
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backchannel.settings")
-os.environ.setdefault("DJANGO_DEBUG", "1")
-os.environ.setdefault("MEETINGS_CACHE_SECONDS", "0")
+from in_process import setup_django
 
 VARIANTS = [
     "/admin/meetings/meeting/?q=maritime",
@@ -69,9 +62,7 @@ def main():
     parser.add_argument("paths", nargs="*")
     parser.add_argument("--runs", type=int, default=3)
     options = parser.parse_args()
-    import django
-
-    django.setup()
+    setup_django()
     from django.contrib.auth import get_user_model
     from django.test import Client
 

@@ -8,15 +8,10 @@ do not; exits 1 if any differ.
 """
 
 import argparse
-import os
 import random
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backchannel.settings")
-os.environ.setdefault("DJANGO_DEBUG", "1")
+from in_process import setup_django
 
 
 def stored(ids):
@@ -50,9 +45,7 @@ def main():
     parser.add_argument("--sample", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=0)
     options = parser.parse_args()
-    import django
-
-    django.setup()
+    setup_django()
     from meetings.models import Meeting
 
     ids = list(Meeting.objects.values_list("pk", flat=True))

@@ -10,18 +10,11 @@ With --profile URL, prints a pyinstrument profile of one request instead.
 
 import argparse
 import gzip
-import os
 import statistics
-import sys
 import time
 from html.parser import HTMLParser
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backchannel.settings")
-os.environ.setdefault("DJANGO_DEBUG", "1")
-os.environ.setdefault("MEETINGS_CACHE_SECONDS", "0")
+from in_process import setup_django
 
 URLS = [
     "/meetings/",
@@ -97,9 +90,7 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--profile")
     options = parser.parse_args()
-    import django
-
-    django.setup()
+    setup_django()
     from django.test import Client
 
     from meetings.models import City, Meeting
