@@ -10,7 +10,7 @@ its totals when no filter is active, else its rows of the result. Python only ra
 groups, never walks the meetings.
 """
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 
 from backchannel.cache import cached_public
 from people.models import Organization
@@ -19,7 +19,7 @@ from . import public_facts
 from .counts import Year
 from .facet_rows import offered_year
 from .models import NO_CITY, NO_YEAR, City, DialogueSeries, FactKind, Track
-from .table_counts import counted, counted_filters_only, fact_counts, facts_for, filter_key
+from .table_counts import counted_source, fact_counts, facts_for, filter_key
 
 TOP_PAIRS = 15
 TOP_PLACES = 15  # cities and organisers
@@ -54,10 +54,9 @@ def overview_numbers(filterset):
 def year_track_groups(filterset):
     """[(year or None, track, meetings)] of the result: None for "date unknown"; years no
     date can have are left out of the groups but not of the total."""
-    if counted_filters_only(filterset):
-        rows = (
-            counted(filterset).values_list("year", "track").annotate(n=Sum("meetings")).order_by()
-        )
+    if source := counted_source(filterset):
+        counted_rows, measure = source
+        rows = counted_rows.values_list("year", "track").annotate(n=measure).order_by()
     else:
         rows = (
             filterset.qs.order_by()
@@ -94,10 +93,11 @@ def leaders(counts, places=TOP_PLACES):
 
 def city_rows(filterset):
     """[(slug, name, country code, meetings)] of the cities that host most: grouped by
-    city id (from the count table when it can answer the filter), then the leaders named."""
-    if counted_filters_only(filterset):
-        rows = counted(filterset).exclude(city=NO_CITY).values_list("city")
-        rows = rows.annotate(n=Sum("meetings"))
+    city id (from the count table or the anchor fact's rows when they can answer the
+    filter), then the leaders named."""
+    if source := counted_source(filterset):
+        counted_rows, measure = source
+        rows = counted_rows.exclude(city=NO_CITY).values_list("city").annotate(n=measure)
     else:
         rows = filterset.qs.exclude(city=None).order_by().values_list("city")
         rows = rows.annotate(n=Count("pk"))

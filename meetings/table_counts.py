@@ -64,6 +64,8 @@ def facts_for(filterset, kind, total=None):
     small = total is not None and total <= BY_MEETING_UP_TO
     if counted_filters_only(filterset) and not small:
         return public_facts.facts_of(kind, counted_filters=counted_lookups(filterset))
+    if anchor := anchor_fact(filterset):  # the meetings of the anchor's rows
+        return public_facts.facts_beside(kind, anchor_rows(filterset, *anchor))
     return public_facts.facts_of(kind, result=filterset.qs)
 
 
@@ -115,6 +117,23 @@ def anchor_fact(filterset):
     return None
 
 
+def anchor_rows(filterset, kind, key, without=()):
+    """The rows of the fact ``anchor_fact`` names that the active count-table filters but
+    those in ``without`` select: one per meeting of the result."""
+    return public_facts.facts_of(kind, counted_lookups(filterset, without), keys=[key])
+
+
+def counted_source(filterset):
+    """(rows, measure) that count the result without reading meetings: the count table's
+    rows (each summing ``meetings``) or the anchor fact's (each one meeting), both with a
+    city, year and track; None when only the meetings can count it."""
+    if counted_filters_only(filterset):
+        return counted(filterset), Sum("meetings")
+    if anchor := anchor_fact(filterset):
+        return anchor_rows(filterset, *anchor), Count("*")
+    return None
+
+
 def counts_from_facts(filterset, kind, key):
     """listing_counts from the rows of the fact that selects the result (``anchor_fact``):
     one row per meeting with its city, year and track, as the count table's are groups.
@@ -123,7 +142,7 @@ def counts_from_facts(filterset, kind, key):
     of its 14,764 meetings 127 ms from the meetings, 12 ms from the pair's facts."""
 
     def rows(without=()):
-        return public_facts.facts_of(kind, counted_lookups(filterset, without), keys=[key])
+        return anchor_rows(filterset, kind, key, without)
 
     def parties(total):
         if kind == FactKind.PARTY:
