@@ -21,7 +21,7 @@ from collections import Counter
 from itertools import combinations
 
 from django.db import connections, transaction
-from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
 
 from .models import (
     NO_CITY,
@@ -207,7 +207,9 @@ def fact_differences(using="default"):
         batch = ids[start : start + BATCH]
         stored = PublicFact.objects.using(using).filter(meeting_id__in=batch)
         wrong += _differences(_facts(batch, using), stored.values_list(*COLUMNS))
-    strays = PublicFact.objects.using(using).exclude(meeting_id__in=public.values("pk"))
+    # NOT EXISTS, an anti join: NOT IN over 920,000 ids ran a subplan per fact on PostgreSQL
+    # (killed after 11 minutes at a million meetings).
+    strays = PublicFact.objects.using(using).filter(~Exists(public.filter(pk=OuterRef("meeting"))))
     wrong += _differences([], strays.values_list(*COLUMNS))
     return wrong + _total_differences(using)
 
