@@ -7,6 +7,8 @@ from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 
 from meetings.derived import after_bulk_write
@@ -15,6 +17,8 @@ from meetings.facets import (
     CHART_HEIGHT,
     CHART_MAX_BARS,
     FACET_LIMIT,
+    link_query,
+    query_with,
     year_chart,
 )
 from meetings.models import City, Meeting, Visibility
@@ -319,3 +323,23 @@ def test_the_cities_page_runs_a_fixed_number_of_queries(client, django_assert_nu
         make_meeting(city=make_city(slug=f"place-{n}"), start_date=datetime.date(2019, 1, 1))
     with django_assert_num_queries(5):
         assert client.get("/meetings/cities/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "values"),
+    [
+        ("", "city", ["berlin"]),
+        ("city=berlin&page=3", "city", []),
+        ("year=2015&city=berlin&track=2&page=2", "city", ["berlin", "oslo"]),
+        ("q=caf%C3%A9+%26+b%C3%BCro&party=KP", "party", ["KP", "US"]),
+        ("page=4", "year", []),
+        ("utm=%3Cb%3E&year=unknown", "year", ["unknown", "2015"]),
+    ],
+)
+def test_facet_link_query_is_what_the_querystring_tag_writes(query, name, values):
+    """link_query builds the string itself; {% querystring %} of query_with is the rule."""
+    params = QueryDict(query)
+    tag = Template("{% querystring query %}").render(
+        Context({"query": query_with(params, name, values)}, autoescape=False)
+    )
+    assert link_query(params, name, values) == tag
