@@ -14,8 +14,10 @@ FIRST_YEAR, LAST_YEAR = FIRST_DATE.year, LAST_STORED_DATE.year
 
 
 def named_city_rows(counts):
-    """[(slug, name, count)] of {city id: count}, the biggest first."""
-    cities = City.objects.filter(pk__in=counts).values_list("pk", "name", "slug").order_by()
+    """[(slug, name, count)] of {city id: count}, the biggest first: the public cities
+    only, through the gate, whatever table the counts came from."""
+    cities = City.objects.public().filter(pk__in=counts).values_list("pk", "name", "slug")
+    cities = cities.order_by()
     rows = sorted((-counts[pk], name, slug) for pk, name, slug in cities)
     return [(slug, name, -negative) for negative, name, slug in rows]
 

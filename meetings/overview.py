@@ -18,7 +18,15 @@ from people.models import Organization
 from . import public_facts
 from .counts import Year
 from .facet_rows import offered_year
-from .models import NO_CITY, NO_YEAR, City, DialogueSeries, FactKind, Track
+from .models import (
+    NO_CITY,
+    NO_YEAR,
+    City,
+    DialogueSeries,
+    FactKind,
+    Track,
+    public_organizers,
+)
 from .table_counts import counted_source, fact_counts, facts_for, filter_key
 
 TOP_PAIRS = 15
@@ -102,7 +110,7 @@ def city_rows(filterset):
         rows = filterset.qs.exclude(city=None).order_by().values_list("city")
         rows = rows.annotate(n=Count("pk"))
     counts = {city: n for city, n in rows.order_by() if n}
-    named = City.objects.filter(pk__in=leaders(counts))
+    named = City.objects.public().filter(pk__in=leaders(counts))  # the gate names them
     ranked = sorted(
         (-counts[pk], name, slug, str(code or ""))
         for pk, slug, name, code in named.values_list("pk", "slug", "name", "country")
@@ -118,7 +126,8 @@ def organizer_rows(filterset, total=None):
     one and one of those"."""
     chosen = [str(value.pk) for value in filterset.active("organization")]
     counts = fact_counts(filterset, FactKind.ORGANIZER, keys=chosen or None, total=total)
-    named = Organization.objects.filter(pk__in=[int(key) for key in leaders(counts)])
+    leading = Organization.objects.filter(pk__in=[int(key) for key in leaders(counts)])
+    named = public_organizers(leading)  # the gate names them, whatever the facts say
     rows = named.values_list("pk", "slug", "name")
     ranked = sorted((-counts[str(pk)], name, slug) for pk, slug, name in rows)
     return [(slug, name, -negative) for negative, name, slug in ranked[:TOP_PLACES]]
@@ -131,7 +140,7 @@ def series_rows(filterset, total=None):
         rounds = public_facts.series_by_key(facts_for(filterset, FactKind.SERIES, total))
     else:
         rounds = public_facts.series_totals()
-    named = DialogueSeries.objects.all()
+    named = DialogueSeries.objects.public()  # the gate names them, whatever the facts say
     if len(rounds) <= NAMED_BY_ID:  # else reading them all is cheaper than a long IN list
         named = named.filter(pk__in=[int(key) for key in rounds])
     ranked = sorted(

@@ -13,7 +13,7 @@ from .choices import (
 )
 from .count_table import NO_CITY, NO_YEAR, PublicMeetingCount
 from .fact_table import FactKind, PublicFact, PublicFactTotal
-from .gates import public_organizations, public_people, publicly_affiliated
+from .gates import public_organizations, public_organizers, public_people, publicly_affiliated
 from .meeting import Meeting, MeetingQuerySet
 from .organizer import MeetingOrganizer, OrganizerRole
 from .participation import Participation
@@ -45,6 +45,7 @@ __all__ = [
     "Track",
     "Visibility",
     "public_organizations",
+    "public_organizers",
     "public_people",
     "public_quote",
     "publicly_affiliated",

@@ -36,12 +36,23 @@ def public_organizations(organizations=None):
     ``organizations`` narrows a queryset of Organization (all when None).
     """
     organizations = Organization.objects.all() if organizations is None else organizations
-    organises = MeetingOrganizer.objects.public().filter(organization=OuterRef("pk"))
-    convenes = Meeting.objects.public().filter(series__convener=OuterRef("pk"))
     affiliated = Affiliation.objects.filter(
         organization=OuterRef("pk"), person__in=public_people().values("pk")
     )
-    return organizations.filter(Exists(organises) | Exists(convenes) | Exists(affiliated))
+    return organizations.filter(_organising_publicly() | Exists(affiliated))
+
+
+def public_organizers(organizations):
+    """Those of ``organizations`` that organise a non-confidential meeting or convene the
+    series of one: public by the first two of ``public_organizations``' reasons, which
+    is all an organiser count (the overview's) can make them."""
+    return organizations.filter(_organising_publicly())
+
+
+def _organising_publicly():
+    organises = MeetingOrganizer.objects.public().filter(organization=OuterRef("pk"))
+    convenes = Meeting.objects.public().filter(series__convener=OuterRef("pk"))
+    return Exists(organises) | Exists(convenes)
 
 
 def publicly_affiliated(organization):

@@ -212,6 +212,47 @@ def test_recount_check_lists_wrong_facts_and_totals_and_writes_nothing(record, c
     assert stored() == facts  # nothing written
 
 
+def test_recount_check_finds_a_fact_stored_twice_and_a_total_below_zero(record, capsys):
+    first = Meeting.objects.order_by("pk").first()
+    twice = PublicFact.objects.get(meeting=first, kind="party", key="CN")
+    twice.pk = None
+    twice.save()
+    PublicFactTotal.objects.filter(kind="party", key="CN").update(meetings=2)  # as counted
+    PublicFactTotal.objects.create(kind="party", key="FR", meetings=-1)
+    with pytest.raises(CommandError, match="0 counts and 2 facts are wrong"):
+        call_command("recount_public_meetings", check=True)
+    out = capsys.readouterr().out
+    assert f"not the meeting's: meeting_id {first.pk}, kind party, key CN" in out
+    assert "total party FR: (-1, None, None) stored, None counted" in out
+
+
+SECRETS = ("Secretville", "Secret Institute", "Secret Series")
+
+
+def test_stale_facts_never_name_a_city_series_or_organiser_without_a_public_meeting(client):
+    """Facts follow the write side, not triggers: a write that skips it (an update()
+    without after_bulk_write) leaves them stale until a recount. The pages' names still
+    come through the gates."""
+    hidden = make_city(name="Secretville", slug="secretville")
+    organiser = make_organization(name="Secret Institute")
+    series = make_series(name="Secret Series", convener=make_organization())
+    secret = make_meeting(parties=["KP", "US"], city=hidden, series=series)
+    make_organizer(secret, organiser)
+    make_meeting(parties=["KP", "US"], city=make_city())
+    Meeting.objects.filter(pk=secret.pk).update(visibility=Visibility.CONFIDENTIAL)
+    urls = [
+        "/meetings/?party=KP",
+        "/meetings/?party=KP&party=US",
+        "/overview/",
+        "/overview/?party=KP",
+    ]
+    for url in urls:
+        html = client.get(url).content.decode()
+        assert [name for name in SECRETS if name in html] == [], url
+    html = client.get("/overview/?party=KP").content.decode()
+    assert [name for name in SECRETS if name in html] == []
+
+
 def test_populated_data_keeps_its_facts():
     call_command("populate", meetings=300, seed=5, verbosity=0)
     assert_kept()
