@@ -51,13 +51,14 @@ def _stored_all(meetings):
 
 
 @pytest.mark.parametrize("n", [1, 3])
-def test_after_bulk_write_stores_the_tracks_in_eleven_queries(django_assert_num_queries, n):
+def test_after_bulk_write_stores_the_tracks_in_twelve_queries(django_assert_num_queries, n):
     meetings = _meetings_made_track_two(n)
     assert _stored_all(meetings) == [("1", {"KP": "1", "US": "1"})] * n
     # Tracks: the meetings, their participations, one update. Search: the meetings'
-    # text, their public names, one delete, one insert. Facts: the meetings, their
-    # organisers, one delete, one insert (and no totals to move: the same facts).
-    with django_assert_num_queries(11):
+    # text, their public names, one delete, one insert. Facts: the meetings' rows
+    # locked, the meetings, their organisers, one delete, one insert (and no totals to
+    # move: the same facts).
+    with django_assert_num_queries(12):
         after_bulk_write(m.pk for m in meetings)
     assert _stored_all(meetings) == [("2", {"KP": "2", "US": "2"})] * n
 

@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
 from meetings.derived import count_differences, recount
+from meetings.fact_check import fact_differences
 from meetings.models import PublicMeetingCount
-from meetings.public_facts import fact_differences
 
 
 class Command(BaseCommand):
