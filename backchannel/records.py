@@ -110,3 +110,13 @@ class RecordModel(models.Model):
             if isinstance(value, datetime.date) and (message := date_range_error(value)):
                 errors[field.name] = [message]
         return errors
+
+
+def stored_before_save(instance, raw, *fields):
+    """What ``fields`` hold in the database before ``instance`` is saved (a value for one
+    field, a tuple for several), for a pre_save receiver; None for a new record or one
+    a fixture loads."""
+    if not instance.pk or raw:
+        return None
+    rows = type(instance)._default_manager.filter(pk=instance.pk)
+    return rows.values_list(*fields, flat=len(fields) == 1).first()

@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+from in_process import QueryTimer
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backchannel.settings")
@@ -29,19 +31,6 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-produc
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("DJANGO_MANIFEST_STATIC", "0")
 os.environ.setdefault("MEETINGS_CACHE_SECONDS", "0")
-
-
-class Queries:
-    def __init__(self):
-        self.count, self.seconds = 0, 0.0
-
-    def __call__(self, execute, sql, params, many, context):
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - start
-            self.count += 1
 
 
 def stream(client, url, keep=None):
@@ -109,7 +98,7 @@ def main():
         return
     times = []
     for _ in range(options.runs):
-        queries = Queries()
+        queries = QueryTimer()
         database, cpu = backend_cpu(connection), time.process_time()
         with connection.execute_wrapper(queries):
             seconds, size, chunks, _digest = stream(client, options.url)

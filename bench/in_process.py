@@ -3,6 +3,7 @@ set up with caches off (debug on unless the script or the environment says other
 
 import os
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,3 +19,19 @@ def setup_django(**environment):
     import django
 
     django.setup()
+
+
+class QueryTimer:
+    """A database execute wrapper (``connection.execute_wrapper``) that counts the
+    queries and the seconds spent executing them."""
+
+    def __init__(self):
+        self.count, self.seconds = 0, 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - start
+            self.count += 1

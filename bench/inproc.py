@@ -14,7 +14,7 @@ import statistics
 import time
 from html.parser import HTMLParser
 
-from in_process import setup_django
+from in_process import QueryTimer, setup_django
 
 URLS = [
     "/meetings/",
@@ -41,25 +41,13 @@ def elements(html):
     return parser.count
 
 
-class SqlTimer:
-    def __init__(self):
-        self.seconds = 0.0
-
-    def __call__(self, execute, sql, params, many, context):
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - start
-
-
 def measure(client, url, runs):
     from django.db import connection
 
     client.get(url)  # warm: templates, option lists
     totals, sql = [], []
     for _ in range(runs):
-        timer = SqlTimer()
+        timer = QueryTimer()
         with connection.execute_wrapper(timer):
             start = time.perf_counter()
             response = client.get(url)

@@ -69,6 +69,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from backchannel.cache import bump_record_version
+from backchannel.records import stored_before_save
 from people.models import Affiliation, Organization, Person
 
 from . import public_facts, search_index
@@ -218,10 +219,7 @@ def meeting_written(sender, instance, raw=False, **kwargs):
 @receiver(pre_save, sender=Person, dispatch_uid="person_saving_remember_names")
 def person_saving(sender, instance, raw=False, **kwargs):
     """Remember the names a person had, to know whether their meetings' words change."""
-    instance._stored_names = None
-    if instance.pk and not raw:
-        stored = Person.objects.filter(pk=instance.pk).values_list("full_name", "other_names")
-        instance._stored_names = stored.first()
+    instance._stored_names = stored_before_save(instance, raw, "full_name", "other_names")
 
 
 @receiver(post_save, sender=Person, dispatch_uid="person_saved_refresh_words")
@@ -235,10 +233,7 @@ def person_saved(sender, instance, raw=False, created=False, **kwargs):
 @receiver(pre_save, sender=Participation, dispatch_uid="participation_saving_remember_meeting")
 def participation_saving(sender, instance, raw=False, **kwargs):
     """Remember the meeting a participation belonged to, in case it moves."""
-    instance._stored_meeting_id = None
-    if instance.pk and not raw:
-        stored = Participation.objects.filter(pk=instance.pk).values_list("meeting_id", flat=True)
-        instance._stored_meeting_id = stored.first()
+    instance._stored_meeting_id = stored_before_save(instance, raw, "meeting_id")
 
 
 @receiver(post_save, sender=Participation, dispatch_uid="participation_saved_refresh_track")

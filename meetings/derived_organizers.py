@@ -10,6 +10,7 @@ end of the enclosing ``batched_writes()`` block, like any change of a meeting's 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
+from backchannel.records import stored_before_save
 from people.models import Organization
 
 from .derived import words_changed
@@ -44,10 +45,7 @@ def _series_meetings(series_ids):
 
 @receiver(pre_save, sender=DialogueSeries, dispatch_uid="series_saving_remember_convener")
 def series_saving(sender, instance, raw=False, **kwargs):
-    instance._stored_convener_id = None
-    if instance.pk and not raw:
-        stored = DialogueSeries.objects.filter(pk=instance.pk).values_list("convener_id", flat=True)
-        instance._stored_convener_id = stored.first()
+    instance._stored_convener_id = stored_before_save(instance, raw, "convener_id")
 
 
 @receiver(post_save, sender=DialogueSeries, dispatch_uid="series_saved_refresh_facts")

@@ -63,14 +63,22 @@ def meeting_list(request):
 def meeting_cities(request):
     """Every city of the listing's result with its count, each linking to the listing with
     it added: the city facet shows only the biggest."""
+
+    def results(filterset, query):
+        return all_cities(filterset, query) | {"export_query": export_query(request.GET)}
+
+    return filtered_page(request, "meetings/city_list.html", results)
+
+
+def filtered_page(request, template_name, results):
+    """A page over the listing's filter (every page at once): 400 naming each bad
+    parameter, else the context ``results(filterset, query)`` gives."""
     filterset, errors = export_filter(request)
     query = EXPORT_PARAMETERS.kept(request.GET)
     context = {"errors": errors, "query": query, "filtered": bool(query)}
     if errors:
-        return render(request, "meetings/city_list.html", context, status=400)
-    context |= all_cities(filterset, query)
-    context["export_query"] = export_query(request.GET)
-    return render(request, "meetings/city_list.html", context)
+        return render(request, template_name, context, status=400)
+    return render(request, template_name, context | results(filterset, query))
 
 
 def export_query(params):
@@ -204,15 +212,14 @@ def overview_context(filterset, query):
 @cached_public_page(parameters=EXPORT_PARAMETERS.known)
 def overview(request):
     """The record by year, track, pair of countries, city, organiser and series."""
-    filterset, errors = export_filter(request)
-    query = EXPORT_PARAMETERS.kept(request.GET)
-    context = {"errors": errors, "query": query, "filtered": bool(query)}
-    if errors:
-        return render(request, "meetings/overview.html", context, status=400)
-    context |= overview_context(filterset, query)
-    context["chips"] = build_chips(filterset, query)
-    context["chart_query"] = export_query(request.GET)
-    return render(request, "meetings/overview.html", context)
+
+    def results(filterset, query):
+        return overview_context(filterset, query) | {
+            "chips": build_chips(filterset, query),
+            "chart_query": export_query(request.GET),
+        }
+
+    return filtered_page(request, "meetings/overview.html", results)
 
 
 def chart_caption(filterset, query):

@@ -49,3 +49,18 @@ def body(response):
     if response.streaming:
         return b"".join(response.streaming_content).decode()
     return response.content.decode()
+
+
+class StartTags(HTMLParser):
+    """Counts the elements of an HTML page: what the browser builds and Lighthouse weighs."""
+
+    count = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.count += 1
+
+
+def elements(html):
+    parser = StartTags()
+    parser.feed(html)
+    return parser.count

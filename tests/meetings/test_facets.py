@@ -3,7 +3,6 @@ public cache while nothing changes."""
 
 import datetime
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -24,7 +23,7 @@ from meetings.facets import (
 from meetings.models import City, Meeting, Visibility
 from meetings.populate import populate
 from tests.factories import make_city, make_meeting
-from tests.pages import data_total, facet_links, row_titles
+from tests.pages import data_total, elements, facet_links, row_titles
 
 pytestmark = pytest.mark.django_db
 
@@ -224,21 +223,6 @@ def test_listing_offers_no_year_or_city_only_confidential_meetings_have(client):
 
 
 PAGE_BYTES, PAGE_ELEMENTS = 60_000, 1_000  # the listing's budget (issue 15)
-
-
-class StartTags(HTMLParser):
-    """Counts the elements of an HTML page: what the browser builds and Lighthouse weighs."""
-
-    count = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.count += 1
-
-
-def elements(html):
-    parser = StartTags()
-    parser.feed(html)
-    return parser.count
 
 
 @pytest.fixture

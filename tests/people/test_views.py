@@ -1,7 +1,6 @@
 """people/views.py: the people listing and the person page."""
 
 import datetime
-from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -19,7 +18,7 @@ from tests.factories import (
     make_source,
     seed_meetings,
 )
-from tests.pages import body, data_total, parse
+from tests.pages import body, data_total, elements, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -138,19 +137,6 @@ def test_people_list_queries_do_not_grow_with_rows(
 
 
 PAGE_BYTES, PAGE_ELEMENTS = 60_000, 1_000  # the listing's budget, as the meetings listing's
-
-
-class StartTags(HTMLParser):
-    count = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.count += 1
-
-
-def elements(html):
-    parser = StartTags()
-    parser.feed(html)
-    return parser.count
 
 
 @pytest.fixture
