@@ -23,7 +23,7 @@ HOME_LATEST = 8
 def home(request):
     meetings = Meeting.objects.public()
     context = {
-        "latest": meetings.newest_first().with_public_participants()[:HOME_LATEST],
+        "latest": meetings.newest_first().for_rows()[:HOME_LATEST],
         "meeting_count": meetings.count(),
         "city_count": City.objects.public().count(),
         "q_max_length": Q_MAX_LENGTH,

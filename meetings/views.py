@@ -33,7 +33,7 @@ class MeetingList(ListPage):
         return Meeting.objects.public()
 
     def rows(self):
-        return self.filterset.qs.with_public_participants()
+        return self.filterset.qs.for_rows()
 
     def results(self):
         return listing_results(self.filterset, self.query)

@@ -32,7 +32,7 @@ LAYERS = [
     (r"meetings\.(derived|count_triggers|services|filters|counts|facets)", DOMAIN),
     (r"meetings\.(table_counts|facet_rows)", DOMAIN),
     (r"meetings\.(search|search_index|public_facts|fact_check|derived_organizers)", DOMAIN),
-    (r"meetings\.(export_records|export_reads|new_records|filter_fields)", DOMAIN),
+    (r"meetings\.(export_records|export_reads|new_records|filter_fields|rows)", DOMAIN),
     (r"meetings\.(overview|charts)", DOMAIN),
     (r"people\.(services|filters)", DOMAIN),
     (r"(people|meetings)\.(views|exports|ical|feeds|admin|forms|resources|urls)", SURFACES),

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -29,18 +29,10 @@ class MeetingQuerySet(models.QuerySet):
     def oldest_first(self):
         return self.order_by(F("start_date").asc(nulls_last=True), "pk")
 
-    def with_public_participants(self):
-        """The row shape of every meeting list: city, series, topics and, as
-        ``public_participations``, the participations public pages may show."""
-        participants = Participation.objects.public().select_related("person")
-        return self.select_related("city", "series").prefetch_related(
-            Prefetch(
-                "participations",
-                queryset=participants.order_by("side", "pk"),
-                to_attr="public_participations",
-            ),
-            "topics",
-        )
+    def for_rows(self):
+        """The row shape of every meeting list: with the city and series. The rows read
+        their topics and participants for a whole page (meetings/rows.py)."""
+        return self.select_related("city", "series")
 
 
 # Paths under /meetings/ that are pages, not meetings: a meeting with one of these slugs

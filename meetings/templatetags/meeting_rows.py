@@ -5,7 +5,8 @@ page the template took 20 ms of the page's 55 (PostgreSQL, 100,000 meetings), mo
 it country names translated anew on every access, a ``reverse()`` per participant and
 a variable lookup per cell. Here countries are named from the per-language table and
 each kind of URL is reversed once per page. Every value goes through ``format_html``.
-The meetings come in the shape ``with_public_participants()`` gives.
+The meetings come with their city and series (``for_rows()``); their topics and
+participants are read for the whole page in two queries (meetings/rows.py).
 """
 
 from django import template
@@ -16,6 +17,8 @@ from django.utils.text import slugify
 from backchannel.countries import country_names
 from backchannel.slug_urls import SlugURLs
 
+from ..rows import row_details
+
 register = template.Library()
 
 NOT_DISCLOSED = mark_safe("<em>Participants not disclosed.</em>")
@@ -24,14 +27,17 @@ NO_TRACK = mark_safe('<span class="track-badge">Track not determined</span>')
 
 @register.simple_tag
 def meeting_rows(meetings):
-    rows = MeetingRows()
+    meetings = list(meetings)
+    rows = MeetingRows(meetings)
     return format_html_join("\n", "<li>{}</li>", ((rows.row(meeting),) for meeting in meetings))
 
 
 class MeetingRows:
-    """What every row of a page shares: its URLs, each reversed once, and country names."""
+    """What every row of a page shares: its URLs, each reversed once, country names, and
+    the topics and participants of all its meetings."""
 
-    def __init__(self):
+    def __init__(self, meetings):
+        self.topic_names, self.participants = row_details(meetings)
         self.meeting_url = SlugURLs("meetings:detail")
         self.person_url = SlugURLs("people:detail")
         self.countries = country_names()
@@ -84,24 +90,25 @@ class MeetingRows:
         return badge + views
 
     def topics(self, meeting):
-        topics = meeting.topics.all()
+        topics = self.topic_names.get(meeting.pk)
         if not topics:
             return ""
-        items = format_html_join("", "<li>{}</li>", ((topic.name,) for topic in topics))
+        items = format_html_join("", "<li>{}</li>", ((name,) for name in topics))
         return format_html('<ul class="tags" aria-label="Topics">{}</ul>\n', items)
 
     def people(self, meeting):
         if not meeting.shows_participants:
             return NOT_DISCLOSED
-        cells = [self.person(p) for p in meeting.public_participations]
+        cells = [self.person(p) for p in self.participants.get(meeting.pk, ())]
         if not cells:
             return "No participants recorded."
         return format_html_join("; ", "{}", ((cell,) for cell in cells))
 
-    def person(self, participation):
-        if not participation.is_named:
-            return participation.public_label
-        person = participation.person
-        link = format_html('<a href="{}">{}</a>', self.person_url(person.slug), person.full_name)
-        side = participation.side.code
+    def person(self, participant):
+        if participant.name is None:
+            return participant.label
+        link = format_html(
+            '<a href="{}">{}</a>', self.person_url(participant.slug), participant.name
+        )
+        side = participant.side
         return format_html("{} ({})", link, self.country(side)) if side else link

@@ -19,7 +19,7 @@ def rows(meetings):
 
 
 def shaped(*meetings):
-    return list(Meeting.objects.filter(pk__in=[m.pk for m in meetings]).with_public_participants())
+    return list(Meeting.objects.filter(pk__in=[m.pk for m in meetings]).for_rows())
 
 
 def test_a_row_escapes_every_value_and_names_sides_and_unnamed_participants():
