@@ -117,6 +117,17 @@ def test_person_page_shows_affiliations(client, demo):
     assert '<a href="/organizations/foreign-ministry/">Foreign Ministry</a>' in html
 
 
+def test_every_organisation_a_person_page_links_is_public(client, demo):
+    """A public person's organisations are public through them (the gate's third
+    reason), so the page links each without asking the gate: even one that organises
+    nothing and has no other affiliate answers 200 at the link."""
+    org = make_organization(name="Quiet Institute", slug="quiet-institute")
+    Affiliation.objects.create(person=demo["choe"], organization=org, role="Fellow")
+    html = body(client.get("/people/choe-son-hui/"))
+    assert '<a href="/organizations/quiet-institute/">Quiet Institute</a>' in html
+    assert client.get("/organizations/quiet-institute/").status_code == 200
+
+
 @pytest.mark.parametrize("rows", [1, 3])
 def test_people_list_queries_do_not_grow_with_rows(
     client, settings, django_assert_num_queries, city, rows
