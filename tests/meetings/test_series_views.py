@@ -174,3 +174,15 @@ def test_cached_page_goes_when_the_last_public_round_is_unpublished(client, sett
     meeting.save()
     assert client.get("/series/brief/").status_code == 404
     assert data_total(client.get(LIST)) == 0
+
+
+def test_the_convener_of_a_series_whose_one_round_withholds_participants_is_linked(client):
+    """A public series' convener is public through it (``public_organizations``), so
+    the pages link it without asking the gate, and the link answers 200."""
+    convener = make_organization(name="Quiet Forum", slug="quiet-forum")
+    series = make_series(name="Quiet channel", slug="quiet-channel", convener=convener)
+    make_meeting(series=series, visibility=Visibility.PARTICIPANTS_WITHHELD)
+    link = '<a href="/organizations/quiet-forum/">Quiet Forum</a>'
+    assert link in body(client.get(LIST))
+    assert link in body(client.get("/series/quiet-channel/"))
+    assert client.get("/organizations/quiet-forum/").status_code == 200
