@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from meetings.models import DialogueSeries, Meeting, Visibility
@@ -291,6 +292,9 @@ ROWS = [1, 3, 12]
 # facet, rows, participants, topics; form: host countries, topics (cities and years are
 # chosen in their facets, every city on /meetings/cities/, the series on their own pages).
 LISTING_QUERIES = 9
+# With no city, year or track filter the city facet comes from the year and track query
+# (counts_in_one_pass); on PostgreSQL the party facet does too (GROUPING SETS).
+ONE_PASS_SAVES = 2 if connection.vendor == "postgresql" else 1
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -326,8 +330,8 @@ def test_with_listing_queries_do_not_grow_with_rows(
     for meeting in Meeting.objects.all():
         make_participation(meeting, partner, side="KP")
     # one validation query each for person and with; no city, year or track filter, so
-    # the city facet comes from the year and track query (counts_in_one_pass)
-    with django_assert_num_queries(LISTING_QUERIES + 2 - 1):
+    # the counts are made in one pass
+    with django_assert_num_queries(LISTING_QUERIES + 2 - ONE_PASS_SAVES):
         response = client.get("/meetings/", {"person": person.slug, "with": "partner"})
     assert data_total(response) == rows
 
@@ -352,9 +356,9 @@ def test_listing_with_the_newer_filters_queries_do_not_grow_with_rows(
     Meeting.objects.filter(start_date__year=2000).update(start_date=None, date_precision="unknown")
     # one validation query for the organisation; the active year facet over the result
     # without it; party, from and to need none; with no year, the city facet comes from
-    # the year and track query (counts_in_one_pass).
+    # the year and track query, and on PostgreSQL the party facet too (counts_in_one_pass).
     expected = LISTING_QUERIES + ("organization" in query) + ("year" in query)
-    expected -= "year" not in query
+    expected -= ONE_PASS_SAVES if "year" not in query else 0
     with django_assert_num_queries(expected):
         response = client.get("/meetings/", query)
     assert response.status_code == 200
