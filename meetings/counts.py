@@ -21,8 +21,13 @@ from django.db.models.functions import ExtractYear
 
 from backchannel.cache import cached_public
 
-from . import public_facts
-from .facet_rows import named_city_rows, party_rows, year_facet_rows, year_track_totals
+from .facet_rows import (
+    named_city_rows,
+    party_counts,
+    party_rows,
+    year_facet_rows,
+    year_track_totals,
+)
 from .models import FactKind, Track
 from .table_counts import (
     anchor_fact,
@@ -140,7 +145,7 @@ def counts_in_one_pass(filterset):
             cities[city] += n
     total, years, tracks = year_track_totals(years_and_tracks)
     rows = {"city": named_city_rows(cities), "year": years, "track": tracks}
-    return {"total": total, "rows": rows | {"party": party_rows(_party_counts(parties))}}
+    return {"total": total, "rows": rows | {"party": party_rows(party_counts(parties))}}
 
 
 def _groups_and_parties(qs):
@@ -175,14 +180,3 @@ def _grouped_on_postgresql(rows):
             else:
                 parties.append((stored, n))
     return groups, parties
-
-
-def _party_counts(groups):
-    """{code: meetings} of a result from its (stored parties, meetings) groups (a few
-    hundred): 15-19 ms for ``?q=maritime``, where the party facts of its 10,818
-    meetings took 34-42 (PostgreSQL, 100,000 meetings)."""
-    counts = Counter()
-    for parties, n in groups:
-        for code in public_facts.party_codes(parties):
-            counts[code] += n
-    return counts

@@ -1,11 +1,15 @@
 """How counted groups become the facets' rows, [(value, label, count)], for every route
 of meetings/counts.py and for the overview."""
 
+from collections import Counter
+from itertools import combinations
+
 from backchannel.countries import country_name
 from backchannel.records import FIRST_DATE, LAST_STORED_DATE
 
 from .filter_fields import UNKNOWN_YEAR
 from .models import NO_YEAR, City, Track
+from .public_facts import pair_key, party_codes
 
 # The years the listing offers (facet, year list, chart): those the database can hold.
 # A meeting planted outside them by raw SQL is still listed and counted in the total,
@@ -41,6 +45,27 @@ def year_facet_rows(years):
 
 def _year_key(year):
     return -(year or 0)
+
+
+def party_counts(groups):
+    """{code: meetings} of a result from its (stored parties, meetings) groups (a few
+    hundred): 15-19 ms for ``?q=maritime``, where the party facts of its 10,818
+    meetings took 34-42 (PostgreSQL, 100,000 meetings)."""
+    counts = Counter()
+    for parties, n in groups:
+        for code in party_codes(parties):
+            counts[code] += n
+    return counts
+
+
+def pair_counts(groups):
+    """{"KP US": meetings} of a result from its (stored parties, meetings) groups: each
+    list counts for every pair of its parties, as the pair facts do."""
+    counts = Counter()
+    for parties, n in groups:
+        for first, second in combinations(party_codes(parties), 2):
+            counts[pair_key(first, second)] += n
+    return counts
 
 
 def party_rows(counts):

@@ -35,7 +35,7 @@ from .models import (
 )
 
 BATCH = 1000  # meetings read and written per round
-COLUMNS = ("meeting_id", "kind", "key", "city_id", "year", "track", "start_date")
+COLUMNS = ("meeting_id", "kind", "key", "city_id", "year", "track", "start_date", "parties")
 FACTS = PublicFact._meta.db_table
 TOTALS = PublicFactTotal._meta.db_table
 SERIES_ONLY = f"CASE WHEN kind = '{FactKind.SERIES}' THEN {{}}(start_date) END"
@@ -90,7 +90,7 @@ def fact_rows(meeting, organizers):
     convener among them): for writers that insert meetings in bulk."""
     pk, parties, city_id, start_date, track, series_id = meeting
     year = start_date.year if start_date else NO_YEAR
-    where = (city_id or NO_CITY, year, track or "", start_date)
+    where = (city_id or NO_CITY, year, track or "", start_date, ",".join(party_codes(parties)))
     return [
         (pk, str(kind), key, *where) for kind, key in meeting_facts(parties, organizers, series_id)
     ]
@@ -109,7 +109,7 @@ def _insert(facts, using):
             cursor.execute(
                 f"INSERT INTO {FACTS} ({columns}) SELECT * FROM unnest("  # noqa: S608 (constants)
                 "%s::bigint[], %s::text[], %s::text[], %s::bigint[], %s::int[], %s::text[], "
-                "%s::date[])",
+                "%s::date[], %s::text[])",
                 arrays,
             )
         else:

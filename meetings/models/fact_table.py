@@ -43,15 +43,21 @@ class PublicFact(RecordModel):
     year = models.PositiveSmallIntegerField()  # 0 for no date
     track = models.CharField(max_length=3, blank=True)
     start_date = models.DateField(null=True)
+    # The meeting's parties, "KP,US" (sorted codes), so that the party facet of the
+    # meetings one fact selects is grouped from that fact's index entries alone.
+    parties = models.TextField(blank=True, default="")
 
     class Meta:
         default_permissions = ()
         indexes = [
             # A series' first and last dates, the meetings of a party (the listing's
-            # ``party`` filter), and their years, tracks and cities counted (a ``party``
-            # or ``organization`` listing's facets), read from the index alone.
+            # ``party`` filter), and their years, tracks, cities and parties counted (a
+            # ``party`` or ``organization`` listing's facets), read from the index alone.
             models.Index(
-                fields=["kind", "key", "start_date", "meeting", "city", "year", "track"],
+                fields=[
+                    *("kind", "key", "start_date", "meeting", "city", "year", "track"),
+                    "parties",
+                ],
                 name="public_fact_key_idx",
             ),
             # A meeting's facts: rewriting them, and the parties of a result counted.

@@ -48,7 +48,7 @@ FILLED = (
     Quote,
     PublicFact,
 )
-FACT_FIELDS = ("meeting", "kind", "key", "city", "year", "track", "start_date")
+FACT_FIELDS = ("meeting", "kind", "key", "city", "year", "track", "start_date", "parties")
 
 
 class AlreadyPopulated(Exception):

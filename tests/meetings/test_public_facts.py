@@ -36,7 +36,7 @@ pytestmark = pytest.mark.django_db
 
 def expected():
     """Every fact row of every public meeting, from the meetings, their organiser links and
-    their series: (meeting, kind, key, city, year, track, date)."""
+    their series: (meeting, kind, key, city, year, track, date, parties)."""
     rows = set()
     for meeting in Meeting.objects.filter(visibility__in=PUBLIC_VISIBILITIES).select_related(
         "series"
@@ -52,12 +52,13 @@ def expected():
             keys.append(("series", str(meeting.series_id)))
         date = meeting.start_date
         where = (meeting.city_id or 0, date.year if date else 0, meeting.track, date)
+        where += (",".join(codes),)
         rows |= {(meeting.pk, kind, key, *where) for kind, key in keys}
     return rows
 
 
 def stored():
-    fields = ("meeting_id", "kind", "key", "city_id", "year", "track", "start_date")
+    fields = ("meeting_id", "kind", "key", "city_id", "year", "track", "start_date", "parties")
     rows = list(PublicFact.objects.values_list(*fields))
     assert len(rows) == len(set(rows)), "a fact stored twice"
     return set(rows)
@@ -70,7 +71,7 @@ def assert_kept():
     assert {(kind, key): n for kind, key, n in totals} == dict(counted)
     assert not PublicFactTotal.objects.filter(meetings__lt=0).exists()
     dates = {}
-    for _, kind, key, *_rest, date in stored():
+    for _, kind, key, *_rest, date, _parties in stored():
         if kind == "series" and date is not None:
             dates.setdefault(key, []).append(date)
     rounds = PublicFactTotal.objects.filter(kind="series", meetings__gt=0)
