@@ -15,6 +15,7 @@ meetings/facets.py's.
 
 from collections import Counter
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
@@ -165,7 +166,10 @@ def _grouped_on_postgresql(rows):
     20.1 ms, ``?from=2015&to=2016-06`` 27.9 + 25.5 -> 42.2 ms. The result is the
     listing's own query (its SQL, unchanged, a row per meeting: with the meeting's id, a
     DISTINCT it may carry stays one per meeting), grouped from outside."""
-    sql, params = rows.order_by().query.get_compiler(rows.db).as_sql()
+    try:
+        sql, params = rows.order_by().query.get_compiler(rows.db).as_sql()
+    except EmptyResultSet:  # a condition no row can meet (``pk__in=[]``): nothing to read
+        return [], []
     grouped = (
         "SELECT r.city_id, r.year, r.track, r.parties, COUNT(*), GROUPING(r.parties) "  # noqa: S608 (Django's SQL)
         f"FROM ({sql}) AS r "

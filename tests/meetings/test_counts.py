@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from meetings import counts, table_counts
 from meetings.filters import meeting_filter
+from meetings.models import Meeting
 from meetings.table_counts import counted_filters_only
 from tests.public_counts import make_listing_record
 
@@ -67,3 +68,14 @@ def test_listing_counts_in_one_pass_equal_those_facet_by_facet(query):
     one_pass = counts.counts_in_one_pass(filterset)
     assert one_pass == counts.counts_facet_by_facet(filterset)
     assert one_pass["total"] == filterset.qs.count() > 0
+
+
+def test_one_pass_groups_of_a_result_no_row_can_meet_are_empty():
+    """A condition Django knows no row meets (``pk__in=[]``) has no SQL to group from
+    outside: nothing is read, nothing counted, on either database."""
+    make_listing_record()
+    assert counts._groups_and_parties(Meeting.objects.filter(pk__in=[])) == ([], [])
+    groups, parties = counts._groups_and_parties(Meeting.objects.public())
+    assert (
+        sum(n for *_, n in groups) == sum(n for _, n in parties) == Meeting.objects.public().count()
+    )
