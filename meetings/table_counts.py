@@ -81,16 +81,21 @@ def fact_counts(filterset, kind, keys=None, total=None):
 
 
 def _grouped(rows, measure, *fields):
-    return rows.values_list(*fields).annotate(n=measure).order_by()
+    return rows.order_by().values_list(*fields).annotate(n=measure).order_by()
 
 
 def counts_from_table(filterset):
-    """listing_counts from PublicMeetingCount: the same numbers, without reading meetings."""
+    """listing_counts from PublicMeetingCount: the same numbers, without reading meetings
+    but for the party facet of a small result (up to ``BY_MEETING_UP_TO``), grouped from
+    its meetings' own lists of parties: ``?city=&year=&track=``, 148 meetings, 1.9 ms,
+    where their party facts took 51-60 ms on SQLite (it walked every party fact)."""
 
     def rows(without=()):
         return counted(filterset, without)
 
     def parties(total):
+        if filter_key(filterset) and total <= BY_MEETING_UP_TO:
+            return party_counts(_grouped(filterset.qs, Count("pk"), "parties"))
         return fact_counts(filterset, FactKind.PARTY, total=total)
 
     return _counts_of_groups(filterset, rows, Sum("meetings"), parties)
