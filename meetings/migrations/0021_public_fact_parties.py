@@ -3,8 +3,8 @@ facet of the meetings one fact selects is grouped from that index alone."""
 
 from django.db import migrations, models
 
-# The parties as the meeting stores them: sorted codes joined by commas, as
-# public_facts.fact_rows writes them (``recount_public_meetings --check`` compares).
+# First each fact takes its meeting's parties as stored: the form the ORM writes, sorted
+# codes joined by commas, which public_facts.fact_rows writes too.
 FILL = {
     "postgresql": (
         "UPDATE meetings_publicfact AS f SET parties = m.parties "
@@ -15,10 +15,28 @@ FILL = {
         "FROM meetings_meeting AS m WHERE m.id = meetings_publicfact.meeting_id), '')"
     ),
 }
+# Then the facts of meetings whose stored list is in another form (written by raw SQL:
+# "US,KP", "KP, US", "KP,US,"), one UPDATE per such form, as fact_rows would write them.
+MEND = (
+    "UPDATE meetings_publicfact SET parties = %s WHERE meeting_id IN "
+    "(SELECT id FROM meetings_meeting WHERE parties = %s)"
+)
+
+
+def written(stored):
+    """A stored list of parties as public_facts.fact_rows writes it (a frozen copy of
+    ``",".join(party_codes(stored))``): sorted codes, each once, joined by commas."""
+    return ",".join(sorted({code.strip() for code in (stored or "").split(",") if code.strip()}))
 
 
 def fill_parties(apps, schema_editor):
     schema_editor.execute(FILL[schema_editor.connection.vendor])
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT parties FROM meetings_meeting")
+        stored_forms = [stored for (stored,) in cursor.fetchall()]
+    for stored in stored_forms:
+        if written(stored) != (stored or ""):
+            schema_editor.execute(MEND, [written(stored), stored])
 
 
 class Migration(migrations.Migration):

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from meetings.derived import after_bulk_write, batched_writes
+from meetings.fact_check import fact_differences
 from meetings.models import (
     PUBLIC_VISIBILITIES,
     DialogueSeries,
@@ -279,3 +280,35 @@ def test_the_migration_fills_by_the_rules_it_was_written_with():
         row = {"parties": parties, "series_id": series}
         live = [(str(kind), key) for kind, key in meeting_facts(parties, organizers, series)]
         assert migration._facts(row, organizers) == live
+
+
+class StatementRunner:
+    """What a RunPython function uses of its schema editor (SQLite's cannot be opened
+    inside a test's transaction)."""
+
+    connection = connection
+
+    def execute(self, sql, params=()):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+@pytest.mark.parametrize("stored", ["KP,US", "US,KP", "KP,US,KP", "KP, US", "KP,US,"])
+def test_migration_0021_fills_the_parties_as_the_write_side_writes_them(stored):
+    """Migration 0021 gives the facts already there their meeting's parties in the form
+    public_facts.fact_rows writes (sorted codes, each once), whatever form a raw write
+    left in the meeting's row: afterwards ``recount --check`` finds nothing wrong."""
+    meeting = make_meeting(parties=["KP", "US"])
+    make_meeting(parties=["CN"])
+    with connection.cursor() as cursor:  # a raw write, which the write side is told of
+        cursor.execute(
+            "UPDATE meetings_meeting SET parties = %s WHERE id = %s", [stored, meeting.pk]
+        )
+    after_bulk_write([meeting.pk])
+    PublicFact.objects.update(parties="")  # the column as the migration adds it
+    migration = importlib.import_module("meetings.migrations.0021_public_fact_parties")
+    migration.fill_parties(None, StatementRunner())
+    assert set(PublicFact.objects.filter(meeting=meeting).values_list("parties", flat=True)) == {
+        "KP,US"
+    }
+    assert fact_differences() == []
